@@ -1,0 +1,1 @@
+"""ipassist: technical assistance in intellectual-property enforcement."""

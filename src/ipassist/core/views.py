@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import get_supported_language_variant
+from django.views.decorators.http import require_GET
+
+from ipassist.catalogue import selectors as catalogue_selectors
+from ipassist.core.forms import EmailAuthenticationForm
+
+
+@require_GET
+def home(request):
+    providers = catalogue_selectors.providers_with_programmes(user=request.user)
+    programmes = catalogue_selectors.programme_list(user=request.user, filters=catalogue_selectors.CatalogueFilters())
+    return render(
+        request,
+        "core/home.html",
+        {"providers": providers, "programme_count": programmes.count()},
+    )
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+LANGUAGE_PREFIX = re.compile(r"^(?P<code>[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,8})?)$")
+
+
+def unknown_language(request, code: str, rest: str = ""):
+    """``/de/catalogue/`` or ``/fr-CA/catalogue/``: serve the nearest interface language, else English."""
+    try:
+        target = get_supported_language_variant(code.lower().replace("_", "-"))
+    except LookupError:
+        target = settings.LANGUAGE_CODE
+    query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+    return HttpResponseRedirect(f"/{target}/{rest}{query}")

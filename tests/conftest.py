@@ -1,0 +1,131 @@
+"""Shared fixtures: reference data, organisations and the named personas of every access test.
+
+Personas (see docs/access.md):
+  officer            secretariat officer of the provider (WIPO-like)
+  other_officer      secretariat officer of another provider
+  focal_point        focal point of a requesting member state
+  other_focal_point  focal point of another member state
+  expert             an expert on the provider's roster (assigned, where a record has assignments)
+  unassigned_expert  an expert on the roster who is not assigned
+  participant        a participant from a national institution
+  partner            staff of a partner agency
+  anonymous          not signed in
+"""
+
+import pytest
+from django.test import Client
+
+from ipassist.core.demo import load_vocabularies
+from ipassist.core.models import Membership, Organisation
+from ipassist.core.reference import sync_reference
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+PERSONAS = [
+    "officer",
+    "other_officer",
+    "focal_point",
+    "other_focal_point",
+    "expert",
+    "unassigned_expert",
+    "participant",
+    "partner",
+    "anonymous",
+]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Countries, regions and vocabularies are reference data: loaded once per test database."""
+    with django_db_blocker.unblock():
+        sync_reference()
+        load_vocabularies()
+
+
+@pytest.fixture
+def provider(db):
+    return OrganisationFactory(slug="provider", name_en="World Provider", acronym_en="WP", kind=Organisation.Kind.PROVIDER)
+
+
+@pytest.fixture
+def other_provider(db):
+    return OrganisationFactory(slug="other-provider", name_en="Other Provider", kind=Organisation.Kind.PROVIDER)
+
+
+@pytest.fixture
+def state(db):
+    return OrganisationFactory(slug="state-ke", name_en="Government of Kenya", kind=Organisation.Kind.GOVERNMENT, country_id="KE")
+
+
+@pytest.fixture
+def other_state(db):
+    return OrganisationFactory(slug="state-vn", name_en="Government of Viet Nam", kind=Organisation.Kind.GOVERNMENT, country_id="VN")
+
+
+@pytest.fixture
+def agency(db):
+    return OrganisationFactory(slug="agency", name_en="Customs Agency", kind=Organisation.Kind.PARTNER_AGENCY, country_id="US")
+
+
+def _member(email, organisation, role):
+    user = UserFactory(email=email)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def officer(provider):
+    return _member("officer@example.org", provider, Membership.Role.OFFICER)
+
+
+@pytest.fixture
+def other_officer(other_provider):
+    return _member("other.officer@example.org", other_provider, Membership.Role.OFFICER)
+
+
+@pytest.fixture
+def focal_point(state):
+    return _member("focal@example.org", state, Membership.Role.FOCAL_POINT)
+
+
+@pytest.fixture
+def other_focal_point(other_state):
+    return _member("other.focal@example.org", other_state, Membership.Role.FOCAL_POINT)
+
+
+@pytest.fixture
+def expert(provider):
+    return _member("expert@example.org", provider, Membership.Role.EXPERT)
+
+
+@pytest.fixture
+def unassigned_expert(provider):
+    return _member("expert2@example.org", provider, Membership.Role.EXPERT)
+
+
+@pytest.fixture
+def participant(state):
+    return _member("participant@example.org", state, Membership.Role.PARTICIPANT)
+
+
+@pytest.fixture
+def partner(agency):
+    return _member("partner@example.org", agency, Membership.Role.PARTNER)
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+@pytest.fixture
+def client_as(request, db):
+    """``client_as("officer")``: a test client signed in as that persona (anonymous: signed out)."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        user = request.getfixturevalue(persona)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
