@@ -43,6 +43,8 @@ def catalogue_list(request):
             "total": page.paginator.count,
             "facet_fields": _facets(form, values, selectors.facet_counts(programmes=programmes)),
             "ignored": form.ignored,
+            "q": values.get("q", ""),
+            "status": values.get("status", ""),
             "query": query.urlencode(),
             "active_filters": bool(values),
             "can_create": access.can_create_programme(user),
