@@ -45,7 +45,8 @@ def main(path: str) -> None:
     data = {
         "source": "Unicode CLDR supplemental/territoryContainment.json (UN M49 composition)",
         "regions": [
-            {"code": c, "parent": parent.get(c), "level": "world" if c == "001" else levels[depth(c)]} for c in regions
+            {"code": c, "parent": parent.get(c), "level": "world" if c == "001" else levels[depth(c)]}
+            for c in regions
         ],
         "countries": countries,
     }

@@ -14,6 +14,7 @@ Personas (see docs/access.md):
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from ipassist.core.demo import load_vocabularies
 from ipassist.core.models import Membership, Organisation
@@ -41,29 +42,46 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_vocabularies()
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English: a request leaves its language active for reverse() afterwards."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def provider(db):
-    return OrganisationFactory(slug="provider", name_en="World Provider", acronym_en="WP", kind=Organisation.Kind.PROVIDER)
+    return OrganisationFactory(
+        slug="provider", name_en="World Provider", acronym_en="WP", kind=Organisation.Kind.PROVIDER
+    )
 
 
 @pytest.fixture
 def other_provider(db):
-    return OrganisationFactory(slug="other-provider", name_en="Other Provider", kind=Organisation.Kind.PROVIDER)
+    return OrganisationFactory(
+        slug="other-provider", name_en="Other Provider", kind=Organisation.Kind.PROVIDER
+    )
 
 
 @pytest.fixture
 def state(db):
-    return OrganisationFactory(slug="state-ke", name_en="Government of Kenya", kind=Organisation.Kind.GOVERNMENT, country_id="KE")
+    return OrganisationFactory(
+        slug="state-ke", name_en="Government of Kenya", kind=Organisation.Kind.GOVERNMENT, country_id="KE"
+    )
 
 
 @pytest.fixture
 def other_state(db):
-    return OrganisationFactory(slug="state-vn", name_en="Government of Viet Nam", kind=Organisation.Kind.GOVERNMENT, country_id="VN")
+    return OrganisationFactory(
+        slug="state-vn", name_en="Government of Viet Nam", kind=Organisation.Kind.GOVERNMENT, country_id="VN"
+    )
 
 
 @pytest.fixture
 def agency(db):
-    return OrganisationFactory(slug="agency", name_en="Customs Agency", kind=Organisation.Kind.PARTNER_AGENCY, country_id="US")
+    return OrganisationFactory(
+        slug="agency", name_en="Customs Agency", kind=Organisation.Kind.PARTNER_AGENCY, country_id="US"
+    )
 
 
 def _member(email, organisation, role):

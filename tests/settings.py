@@ -12,8 +12,8 @@ os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
-from ipassist.settings import *  # noqa: E402, F403
-from ipassist.settings import PASSWORD_HASHERS as PRODUCT_PASSWORD_HASHERS  # noqa: E402, F401
+from ipassist.settings import *  # noqa: F403
+from ipassist.settings import PASSWORD_HASHERS as PRODUCT_PASSWORD_HASHERS  # noqa: F401
 
 # Argon2 is deliberately slow; tests create many users. test_auth checks the product's hasher.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,9 +1,9 @@
 """The ``ipassist`` command line.
 
-    ipassist serve [--bind HOST:PORT] [--workers N]   run the web application under gunicorn
-    ipassist demo                                     load reference and demo data (idempotent)
-    ipassist migrate                                  apply database migrations
-    ipassist <any Django management command>         e.g. ipassist check --deploy
+ipassist serve [--bind HOST:PORT] [--workers N]   run the web application under gunicorn
+ipassist demo                                     load reference and demo data (idempotent)
+ipassist migrate                                  apply database migrations
+ipassist <any Django management command>         e.g. ipassist check --deploy
 """
 
 from __future__ import annotations

@@ -61,7 +61,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
         return list(default)
     items = [item.strip() for item in value.split(",")]
     if any(not item for item in items):
-        raise ImproperlyConfigured(f"{name} must be a comma-separated list without empty items; got {value!r}.")
+        raise ImproperlyConfigured(
+            f"{name} must be a comma-separated list without empty items; got {value!r}."
+        )
     return items
 
 

@@ -9,15 +9,24 @@ from ipassist.core.access import Need
 from ipassist.core.models import AuditEntry
 from tests.factories import ProgrammeFactory
 
-NON_OFFICERS = [p for p in (
-    "other_officer", "focal_point", "other_focal_point", "expert", "unassigned_expert", "participant", "partner", "anonymous"
-)]  # fmt: skip
+NON_OFFICERS = [
+    "other_officer",
+    "focal_point",
+    "other_focal_point",
+    "expert",
+    "unassigned_expert",
+    "participant",
+    "partner",
+    "anonymous",
+]
 SIGNED_IN_NON_OFFICERS = [p for p in NON_OFFICERS if p != "anonymous"]
 
 
 @pytest.fixture
 def draft(provider):
-    return ProgrammeFactory(slug="draft-programme", provider=provider, status=Programme.Status.DRAFT, languages=["en", "fr"])
+    return ProgrammeFactory(
+        slug="draft-programme", provider=provider, status=Programme.Status.DRAFT, languages=["en", "fr"]
+    )
 
 
 @pytest.fixture
@@ -89,18 +98,26 @@ def edit_payload(programme, **overrides):
     return data
 
 
-@pytest.mark.parametrize(("persona", "status"), [("anonymous", 302)] + [(p, 404) for p in SIGNED_IN_NON_OFFICERS])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("anonymous", 302)] + [(p, 404) for p in SIGNED_IN_NON_OFFICERS]
+)
 @pytest.mark.parametrize("which", ["draft", "published"])
 def test_denied_edit_changes_nothing(client_as, request, persona, status, which):
     programme = request.getfixturevalue(which)
     before = snapshot(programme)
-    response = client_as(persona).post(reverse("catalogue:edit", args=[programme.slug]), edit_payload(programme))
+    response = client_as(persona).post(
+        reverse("catalogue:edit", args=[programme.slug]), edit_payload(programme)
+    )
     assert response.status_code == status
     assert snapshot(programme) == before
 
 
-@pytest.mark.parametrize(("persona", "status"), [("anonymous", 302)] + [(p, 404) for p in SIGNED_IN_NON_OFFICERS])
-@pytest.mark.parametrize(("which", "action"), [("draft", "publish"), ("published", "unpublish"), ("published", "archive")])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("anonymous", 302)] + [(p, 404) for p in SIGNED_IN_NON_OFFICERS]
+)
+@pytest.mark.parametrize(
+    ("which", "action"), [("draft", "publish"), ("published", "unpublish"), ("published", "archive")]
+)
 def test_denied_transition_changes_nothing(client_as, request, persona, status, which, action):
     programme = request.getfixturevalue(which)
     before = snapshot(programme)
@@ -111,7 +128,8 @@ def test_denied_transition_changes_nothing(client_as, request, persona, status, 
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("anonymous", 302), ("other_officer", 200)] + [(p, 404) for p in SIGNED_IN_NON_OFFICERS if p != "other_officer"],
+    [("anonymous", 302), ("other_officer", 200)]
+    + [(p, 404) for p in SIGNED_IN_NON_OFFICERS if p != "other_officer"],
 )
 def test_denied_create_saves_nothing(client_as, provider, persona, status):
     count = Programme.objects.count()
@@ -159,7 +177,9 @@ def test_inactive_membership_grants_nothing(officer, draft):
 
 
 def test_unknown_programme_is_the_same_404(client_as, officer):
-    assert client_as("officer").get(reverse("catalogue:detail", args=["no-such-programme"])).status_code == 404
+    assert (
+        client_as("officer").get(reverse("catalogue:detail", args=["no-such-programme"])).status_code == 404
+    )
 
 
 def test_reading_a_draft_is_audited(client_as, draft):

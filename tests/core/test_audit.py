@@ -42,13 +42,19 @@ def test_model_refuses_change_and_delete(entry):
     "sql", ["UPDATE core_auditentry SET action = 'forged'", "DELETE FROM core_auditentry"]
 )
 def test_database_refuses_raw_change_and_delete(entry, sql):
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(sql)
     assert AuditEntry.objects.get(pk=entry.pk).action == "organisation.viewed"
 
 
 def test_admin_is_read_only(client, entry, django_user_model):
-    admin = django_user_model.objects.create_superuser("root@example.org", "pw-long-enough-123", full_name="Root")
+    admin = django_user_model.objects.create_superuser(
+        "root@example.org", "pw-long-enough-123", full_name="Root"
+    )
     client.force_login(admin)
     changelist = client.get("/admin/core/auditentry/")
     assert changelist.status_code == 200

@@ -25,7 +25,8 @@ def test_wrong_password_is_a_clear_error(client):
 def test_sign_in_redirects_only_to_this_site(client):
     UserFactory(email="judge@example.org", password="a-long-password-1")
     response = client.post(
-        "/en/sign-in/", {"username": "judge@example.org", "password": "a-long-password-1", "next": "https://evil.example/"}
+        "/en/sign-in/",
+        {"username": "judge@example.org", "password": "a-long-password-1", "next": "https://evil.example/"},
     )
     assert response["Location"] == "/en/"
 

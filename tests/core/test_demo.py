@@ -1,4 +1,4 @@
-"""`ipassist demo` loads the seeds' organisations, personas and programmes, and a second load changes nothing."""
+"""`ipassist demo` loads the seeds' organisations, personas and programmes; loading again changes nothing."""
 
 from io import StringIO
 
@@ -15,11 +15,18 @@ pytestmark = pytest.mark.django_db
 def state():
     return {
         "organisations": list(Organisation.objects.order_by("slug").values()),
-        "users": list(User.objects.order_by("email").values("email", "password", "full_name", "is_superuser")),
-        "memberships": list(Membership.objects.order_by("pk").values("user__email", "organisation__slug", "role")),
+        "users": list(
+            User.objects.order_by("email").values("email", "password", "full_name", "is_superuser")
+        ),
+        "memberships": list(
+            Membership.objects.order_by("pk").values("user__email", "organisation__slug", "role")
+        ),
         "programmes": list(Programme.objects.order_by("slug").values()),
         "versions": list(ProgrammeVersion.objects.order_by("pk").values()),
-        "groupings": [(g.code, sorted(g.countries.values_list("code", flat=True))) for g in RegionGrouping.objects.order_by("code")],
+        "groupings": [
+            (g.code, sorted(g.countries.values_list("code", flat=True)))
+            for g in RegionGrouping.objects.order_by("code")
+        ],
         "audit": AuditEntry.objects.count(),
     }
 

@@ -15,7 +15,9 @@ def h1(response) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("language", "direction"), [("en", "ltr"), ("fr", "ltr"), ("es", "ltr"), ("ar", "rtl")])
+@pytest.mark.parametrize(
+    ("language", "direction"), [("en", "ltr"), ("fr", "ltr"), ("es", "ltr"), ("ar", "rtl")]
+)
 def test_pages_carry_language_and_direction(client, language, direction):
     response = client.get(f"/{language}/catalogue/")
     assert response.status_code == 200
@@ -49,7 +51,11 @@ def test_arabic_lists_use_the_arabic_comma(client, provider):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "target"),
-    [("/de/catalogue/", "/en/catalogue/"), ("/fr-CA/catalogue/?topic=piracy", "/fr/catalogue/?topic=piracy"), ("/zz/", "/en/")],
+    [
+        ("/de/catalogue/", "/en/catalogue/"),
+        ("/fr-CA/catalogue/?topic=piracy", "/fr/catalogue/?topic=piracy"),
+        ("/zz/", "/en/"),
+    ],
 )
 def test_unknown_language_prefix_falls_back(client, path, target):
     response = client.get(path)
@@ -58,7 +64,9 @@ def test_unknown_language_prefix_falls_back(client, path, target):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("accept", "target"), [("xx-YY", "/en/"), ("ar-EG,ar;q=0.9", "/ar/"), ("es-419", "/es/"), ("", "/en/")])
+@pytest.mark.parametrize(
+    ("accept", "target"), [("xx-YY", "/en/"), ("ar-EG,ar;q=0.9", "/ar/"), ("es-419", "/es/"), ("", "/en/")]
+)
 def test_root_follows_accept_language_else_english(client, accept, target):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
     assert response.status_code == 302

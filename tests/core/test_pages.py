@@ -10,7 +10,13 @@ from ipassist.catalogue.demo import load_programmes
 from ipassist.core.demo import load_organisations_and_users
 
 pytestmark = pytest.mark.django_db
-PAGES = ["/en/", "/en/catalogue/", "/ar/catalogue/", "/en/catalogue/cdip-07-ip-administration-management/", "/en/sign-in/"]
+PAGES = [
+    "/en/",
+    "/en/catalogue/",
+    "/ar/catalogue/",
+    "/en/catalogue/cdip-07-ip-administration-management/",
+    "/en/sign-in/",
+]
 
 
 @pytest.fixture
@@ -47,6 +53,8 @@ def test_catalogue_page_weight_under_100_kb(client, demo):
     body = client.get("/en/catalogue/").content
     assets = re.findall(rb'(?:href|src)="(/static/[^"]+)"', body)
     static_dir = Path(settings.STATICFILES_DIRS[0])
-    weight = len(body) + sum((static_dir / a.decode().removeprefix("/static/")).stat().st_size for a in assets)
+    weight = len(body) + sum(
+        (static_dir / a.decode().removeprefix("/static/")).stat().st_size for a in assets
+    )
     assert assets  # the stylesheet and icon are counted
     assert weight < 100_000, weight

@@ -38,7 +38,11 @@ def test_names_in_six_languages_from_cldr():
 )
 def test_m49_hierarchy(code, region, subregion, intermediate):
     country = Country.objects.get(code=code)
-    assert (country.region_id, country.subregion_id, country.intermediate_region_id) == (region, subregion, intermediate)
+    assert (country.region_id, country.subregion_id, country.intermediate_region_id) == (
+        region,
+        subregion,
+        intermediate,
+    )
 
 
 def test_regions_are_named_and_nested():

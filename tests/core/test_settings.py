@@ -48,7 +48,12 @@ def test_bad_environment_stops_startup_naming_the_variable(env, message):
 
 
 def test_good_environment_starts():
-    result = start({"DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ipassist", "CACHE_URL": "redis://127.0.0.1:6379/0"})
+    result = start(
+        {
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ipassist",
+            "CACHE_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -27,14 +27,20 @@ def load_programmes() -> int:
         row = json.loads(path.read_text(encoding="utf-8"))
         provider = Organisation.objects.get(slug=row["provider"].lower())
         programme = Programme.objects.filter(slug=row["key"]).first()
-        values = {"provider": provider, "original_language": row["original_language"], "reference": row["reference"]}
+        values = {
+            "provider": provider,
+            "original_language": row["original_language"],
+            "reference": row["reference"],
+        }
         if programme is None:
             values.update(status=Programme.Status.PUBLISHED, published_at=timezone.now())
         programme, did = upsert(Programme, {"slug": row["key"]}, values)
         changed += did
         changed += set_m2m(programme.audiences, AudienceType.objects.filter(code__in=row["audiences"]))
         changed += set_m2m(programme.topics, Topic.objects.filter(code__in=row["topics"]))
-        changed += set_m2m(programme.activity_types, ActivityType.objects.filter(code__in=row["activity_types"]))
+        changed += set_m2m(
+            programme.activity_types, ActivityType.objects.filter(code__in=row["activity_types"])
+        )
         for language, text in row["versions"].items():
             fields = {name: text.get(name, "") for name in ProgrammeVersion.TEXT_FIELDS}
             _v, did = upsert(ProgrammeVersion, {"programme": programme, "language": language}, fields)

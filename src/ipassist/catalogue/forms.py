@@ -95,7 +95,11 @@ class VersionForm(forms.ModelForm):
     def require_complete(self) -> None:
         for name in ProgrammeVersion.REQUIRED_FIELDS:
             if not (self.cleaned_data.get(name) or "").strip():
-                self.add_error(name, _("This field is required for the %(language)s version.") % {"language": self.language_name})
+                self.add_error(
+                    name,
+                    _("This field is required for the %(language)s version.")
+                    % {"language": self.language_name},
+                )
 
 
 class ProgrammeEditor:
@@ -116,14 +120,16 @@ class ProgrammeEditor:
 
     def is_valid(self) -> bool:
         valid = self.form.is_valid()
-        valid = all([v.is_valid() for v in self.versions]) and valid
+        # a list, not a generator: every version form must run, to show all errors at once
+        valid = all([v.is_valid() for v in self.versions]) and valid  # noqa: C419
         if not valid:
             return False
         original = self.form.cleaned_data["original_language"]
         for version in self.versions:
             if version.language == original and version.is_blank():
                 self.non_field_errors.append(
-                    _("The %(language)s version is the original and is required.") % {"language": version.language_name}
+                    _("The %(language)s version is the original and is required.")
+                    % {"language": version.language_name}
                 )
                 version.require_complete()
             elif not version.is_blank():
@@ -132,7 +138,9 @@ class ProgrammeEditor:
 
     def cleaned(self) -> tuple[dict, dict[str, dict]]:
         versions = {
-            v.language: ({} if v.is_blank() else {n: v.cleaned_data[n].strip() for n in ProgrammeVersion.TEXT_FIELDS})
+            v.language: (
+                {} if v.is_blank() else {n: v.cleaned_data[n].strip() for n in ProgrammeVersion.TEXT_FIELDS}
+            )
             for v in self.versions
         }
         return self.form.cleaned_data, versions

@@ -86,7 +86,11 @@ class Programme(models.Model):
     def version_for(self, language: str) -> ProgrammeVersion | None:
         """The version in ``language``, else the original; uses prefetched versions when present."""
         versions = {v.language: v for v in self.versions.all()}
-        return versions.get(language) or versions.get(self.original_language) or next(iter(versions.values()), None)
+        return (
+            versions.get(language)
+            or versions.get(self.original_language)
+            or next(iter(versions.values()), None)
+        )
 
 
 class ProgrammeVersion(models.Model):
@@ -94,7 +98,7 @@ class ProgrammeVersion(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="versions")
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=500)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     target_beneficiaries = models.TextField(_("target institutions / beneficiaries"), max_length=5000)
     objectives = models.TextField(_("objectives"), max_length=10000)

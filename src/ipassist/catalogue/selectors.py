@@ -45,7 +45,9 @@ def programme_list(*, user, filters: CatalogueFilters) -> QuerySet[Programme]:
         qs = qs.filter(status=filters.status)
     if filters.q:
         matching = ProgrammeVersion.objects.filter(
-            Q(title__icontains=filters.q) | Q(summary__icontains=filters.q) | Q(objectives__icontains=filters.q)
+            Q(title__icontains=filters.q)
+            | Q(summary__icontains=filters.q)
+            | Q(objectives__icontains=filters.q)
         ).values("programme_id")
         qs = qs.filter(pk__in=matching)
     return _with_relations(qs).order_by("provider__name_en", "slug")

@@ -49,7 +49,9 @@ def _write_versions(programme: Programme, versions: dict[str, dict]) -> list[str
             ProgrammeVersion.objects.create(programme=programme, language=language, **values)
             changed.append(f"{language}:added")
             continue
-        diff = [name for name in ProgrammeVersion.TEXT_FIELDS if getattr(current, name) != values.get(name, "")]
+        diff = [
+            name for name in ProgrammeVersion.TEXT_FIELDS if getattr(current, name) != values.get(name, "")
+        ]
         if diff:
             for name in diff:
                 setattr(current, name, values.get(name, ""))
@@ -87,7 +89,10 @@ def programme_update(
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     if locked.revision != expected_revision:
         raise StaleEdit(current_revision=locked.revision, changes=changes_since(locked, expected_revision))
-    if data["provider"].pk != locked.provider_id and not access.providers_for(by).filter(pk=data["provider"].pk).exists():
+    if (
+        data["provider"].pk != locked.provider_id
+        and not access.providers_for(by).filter(pk=data["provider"].pk).exists()
+    ):
         deny()
     changed = [name for name in META_FIELDS if getattr(locked, name) != data.get(name, getattr(locked, name))]
     for name in META_FIELDS:
@@ -131,17 +136,35 @@ def _transition(*, programme: Programme, by, status: str, action: str, request=N
 
 @transaction.atomic
 def programme_publish(*, programme: Programme, by, request=None) -> Programme:
-    return _transition(programme=programme, by=by, status=Programme.Status.PUBLISHED, action="programme.published", request=request)
+    return _transition(
+        programme=programme,
+        by=by,
+        status=Programme.Status.PUBLISHED,
+        action="programme.published",
+        request=request,
+    )
 
 
 @transaction.atomic
 def programme_unpublish(*, programme: Programme, by, request=None) -> Programme:
-    return _transition(programme=programme, by=by, status=Programme.Status.DRAFT, action="programme.unpublished", request=request)
+    return _transition(
+        programme=programme,
+        by=by,
+        status=Programme.Status.DRAFT,
+        action="programme.unpublished",
+        request=request,
+    )
 
 
 @transaction.atomic
 def programme_archive(*, programme: Programme, by, request=None) -> Programme:
-    return _transition(programme=programme, by=by, status=Programme.Status.ARCHIVED, action="programme.archived", request=request)
+    return _transition(
+        programme=programme,
+        by=by,
+        status=Programme.Status.ARCHIVED,
+        action="programme.archived",
+        request=request,
+    )
 
 
 def record_internal_read(*, programme: Programme, by, request=None) -> AuditEntry | None:

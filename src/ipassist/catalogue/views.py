@@ -24,7 +24,9 @@ PAGE_SIZE = 20
 def catalogue_list(request):
     user = request.user
     providers = selectors.providers_with_programmes(user=user)
-    form = CatalogueFilterForm(request.GET, providers=providers, show_status=access.can_create_programme(user))
+    form = CatalogueFilterForm(
+        request.GET, providers=providers, show_status=access.can_create_programme(user)
+    )
     values = form.valid_values()
     filters = selectors.CatalogueFilters(**values)
     programmes = selectors.programme_list(user=user, filters=filters)
@@ -106,7 +108,11 @@ def _outdated_languages(programme, versions) -> set[str]:
     original = versions.get(programme.original_language)
     if original is None:
         return set()
-    return {code for code, v in versions.items() if code != original.language and v.updated_at < original.updated_at}
+    return {
+        code
+        for code, v in versions.items()
+        if code != original.language and v.updated_at < original.updated_at
+    }
 
 
 @login_required
@@ -118,7 +124,11 @@ def programme_create(request):
     if request.method == "POST" and editor.is_valid():
         data, versions = editor.cleaned()
         programme = services.programme_create(by=request.user, data=data, versions=versions, request=request)
-        messages.success(request, _("Draft saved. Only officers of %(provider)s can see it until it is published.") % {"provider": programme.provider.name})
+        messages.success(
+            request,
+            _("Draft saved. Only officers of %(provider)s can see it until it is published.")
+            % {"provider": programme.provider.name},
+        )
         return redirect(programme)
     return render(request, "catalogue/edit.html", {"editor": editor, "programme": None})
 
@@ -140,7 +150,12 @@ def programme_edit(request, slug):
             data, versions = editor.cleaned()
             try:
                 programme = services.programme_update(
-                    programme=programme, by=request.user, expected_revision=expected, data=data, versions=versions, request=request
+                    programme=programme,
+                    by=request.user,
+                    expected_revision=expected,
+                    data=data,
+                    versions=versions,
+                    request=request,
                 )
             except services.StaleEdit as stale:
                 conflict = stale
@@ -151,13 +166,21 @@ def programme_edit(request, slug):
         else:
             revision = expected
     return render(
-        request, "catalogue/edit.html", {"editor": editor, "programme": programme, "revision": revision, "conflict": conflict}
+        request,
+        "catalogue/edit.html",
+        {"editor": editor, "programme": programme, "revision": revision, "conflict": conflict},
     )
 
 
 TRANSITIONS = {
-    "publish": (services.programme_publish, gettext_lazy("Programme published: it is now in the public catalogue.")),
-    "unpublish": (services.programme_unpublish, gettext_lazy("Programme returned to draft: it is no longer public.")),
+    "publish": (
+        services.programme_publish,
+        gettext_lazy("Programme published: it is now in the public catalogue."),
+    ),
+    "unpublish": (
+        services.programme_unpublish,
+        gettext_lazy("Programme returned to draft: it is no longer public."),
+    ),
     "archive": (services.programme_archive, gettext_lazy("Programme archived: it is no longer offered.")),
 }
 

@@ -15,7 +15,9 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
-def record(actor, action: str, target: models.Model | None = None, *, request=None, **data: Any) -> AuditEntry:
+def record(
+    actor, action: str, target: models.Model | None = None, *, request=None, **data: Any
+) -> AuditEntry:
     """Append one entry: ``record(user, "programme.published", programme, request=request)``."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(

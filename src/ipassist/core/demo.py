@@ -68,9 +68,15 @@ def _grouping_countries(rule: str) -> models.QuerySet[Country]:
     if rule == "latin-america-caribbean":
         return countries.filter(subregion_id="419")
     if rule == "asia-pacific":
-        return countries.filter(region_id__in=["142", "009"]).exclude(code__in=ARAB_STATES).exclude(subregion_id="143")
+        return (
+            countries.filter(region_id__in=["142", "009"])
+            .exclude(code__in=ARAB_STATES)
+            .exclude(subregion_id="143")
+        )
     if rule == "europe-asia":
-        return countries.filter(models.Q(region_id="150") | models.Q(subregion_id="143") | models.Q(subregion_id="021"))
+        return countries.filter(
+            models.Q(region_id="150") | models.Q(subregion_id="143") | models.Q(subregion_id="021")
+        )
     raise ValueError(f"unknown grouping rule {rule!r}")
 
 
@@ -80,7 +86,9 @@ def load_vocabularies() -> int:
     changed = 0
     for key, model in (("topics", Topic), ("audiences", AudienceType), ("activity_types", ActivityType)):
         for position, term in enumerate(data[key]):
-            _obj, did = upsert(model, {"code": term["code"]}, {"position": position, **_translated("label", term["labels"])})
+            _obj, did = upsert(
+                model, {"code": term["code"]}, {"position": position, **_translated("label", term["labels"])}
+            )
             changed += did
     return changed
 
@@ -106,7 +114,9 @@ def load_organisations_and_users() -> tuple[int, list[dict]]:
             changed += did
     for row in data["groupings"]:
         owner = Organisation.objects.get(slug=row["owner"])
-        grouping, did = upsert(RegionGrouping, {"owner": owner, "code": row["code"]}, _translated("name", row["name"]))
+        grouping, did = upsert(
+            RegionGrouping, {"owner": owner, "code": row["code"]}, _translated("name", row["name"])
+        )
         changed += did
         changed += set_m2m(grouping.countries, _grouping_countries(row["rule"]))
     logins = []
@@ -115,11 +125,23 @@ def load_organisations_and_users() -> tuple[int, list[dict]]:
         if user is None:
             superuser = row.get("superuser", False)
             user = User.objects.create_user(
-                row["email"], DEMO_PASSWORD, full_name=row["full_name"], is_staff=superuser, is_superuser=superuser
+                row["email"],
+                DEMO_PASSWORD,
+                full_name=row["full_name"],
+                is_staff=superuser,
+                is_superuser=superuser,
             )
             changed += 1
         organisation = Organisation.objects.get(slug=row["organisation"])
-        _m, did = upsert(Membership, {"user": user, "organisation": organisation, "role": row["role"]}, {"is_active": True})
+        _m, did = upsert(
+            Membership, {"user": user, "organisation": organisation, "role": row["role"]}, {"is_active": True}
+        )
         changed += did
-        logins.append({"persona": row["persona"], "email": row["email"], "organisation": organisation.acronym_en or organisation.name_en})
+        logins.append(
+            {
+                "persona": row["persona"],
+                "email": row["email"],
+                "organisation": organisation.acronym_en or organisation.name_en,
+            }
+        )
     return changed, logins

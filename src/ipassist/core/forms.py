@@ -10,6 +10,6 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": _("The e-mail address or password is not correct. Both are case-sensitive except the e-mail address."),
+        "invalid_login": _("The e-mail address or password is not correct."),
         "inactive": _("This account is inactive."),
     }

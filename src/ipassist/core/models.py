@@ -38,7 +38,9 @@ class Region(TranslatedNameMixin, models.Model):
 
     code = models.CharField(_("M49 code"), max_length=3, primary_key=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
     name_en = models.CharField(max_length=120)
     name_fr = models.CharField(max_length=120, blank=True)
     name_es = models.CharField(max_length=120, blank=True)
@@ -71,7 +73,12 @@ class Country(TranslatedNameMixin, models.Model):
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
     subregion = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("sub-region")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sub-region"),
     )
     intermediate_region = models.ForeignKey(
         Region,
@@ -104,7 +111,9 @@ class RegionGrouping(TranslatedNameMixin, models.Model):
 
     class Meta:
         ordering = ["owner", "code"]
-        constraints = [models.UniqueConstraint(fields=["owner", "code"], name="unique_grouping_code_per_owner")]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "code"], name="unique_grouping_code_per_owner")
+        ]
         verbose_name = _("region grouping")
         verbose_name_plural = _("region groupings")
 

@@ -32,7 +32,9 @@ def sync_reference() -> dict[str, int]:
     data = json.loads(M49_FILE.read_text())
     parents = {row["code"]: row["parent"] for row in data["regions"]}
     # Parents first, so every foreign key points at a saved row.
-    ordered = sorted(data["regions"], key=lambda row: ["world", "region", "subregion", "intermediate"].index(row["level"]))
+    ordered = sorted(
+        data["regions"], key=lambda row: ["world", "region", "subregion", "intermediate"].index(row["level"])
+    )
     for row in ordered:
         Region.objects.update_or_create(
             code=row["code"],

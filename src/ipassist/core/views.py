@@ -16,7 +16,9 @@ from ipassist.core.forms import EmailAuthenticationForm
 @require_GET
 def home(request):
     providers = catalogue_selectors.providers_with_programmes(user=request.user)
-    programmes = catalogue_selectors.programme_list(user=request.user, filters=catalogue_selectors.CatalogueFilters())
+    programmes = catalogue_selectors.programme_list(
+        user=request.user, filters=catalogue_selectors.CatalogueFilters()
+    )
     return render(
         request,
         "core/home.html",

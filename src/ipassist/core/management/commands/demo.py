@@ -12,12 +12,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--allow-production", action="store_true", help="Load demo users even with DEBUG off (never on a real site)."
+            "--allow-production",
+            action="store_true",
+            help="Load demo users even with DEBUG off (never on a real site).",
         )
 
     def handle(self, *args, allow_production=False, **options):
         if not settings.DEBUG and not allow_production:
-            raise CommandError("Demo data creates users with a published password; run it with DEBUG=1, or pass --allow-production.")
+            raise CommandError(
+                "Demo data creates users with a published password; "
+                "run it with DEBUG=1, or pass --allow-production."
+            )
         counts = sync_reference()
         changed = load_vocabularies()
         org_changes, logins = load_organisations_and_users()
@@ -28,6 +33,6 @@ class Command(BaseCommand):
             f"Reference data: {counts['countries']} countries, {counts['regions']} UN M49 regions. "
             f"Demo data: {changed} change(s)."
         )
-        self.stdout.write("\nDemo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for row in logins:
             self.stdout.write(f"  {row['persona']:<20} {row['email']:<30} {row['organisation']}")
