@@ -53,7 +53,10 @@ def live_url(tmp_path_factory):
         subprocess.run([*cli, *step], env=env, check=True, capture_output=True, timeout=300)
     log = (var / "server.log").open("w")
     server = subprocess.Popen(
-        [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"], env=env, stdout=log, stderr=subprocess.STDOUT
+        [*cli, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

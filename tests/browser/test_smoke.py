@@ -7,7 +7,12 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/{lang}/", "/{lang}/catalogue/", "/{lang}/catalogue/cdip-01-policy-development/", "/{lang}/sign-in/"]
+PAGES = [
+    "/{lang}/",
+    "/{lang}/catalogue/",
+    "/{lang}/catalogue/cdip-01-policy-development/",
+    "/{lang}/sign-in/",
+]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -17,17 +22,24 @@ def test_page_is_accessible_and_self_hosted(browser, live_url, axe_source, lang,
     context = browser.new_context()
     page = context.new_page()
     foreign = []
-    page.on("request", lambda request: None if request.url.startswith(live_url) else foreign.append(request.url))
+    page.on(
+        "request", lambda request: None if request.url.startswith(live_url) else foreign.append(request.url)
+    )
     console_errors = []
-    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: console_errors.append(message.text) if message.type == "error" else None
+    )
     response = page.goto(live_url + path.format(lang=lang))
     assert response.status == 200
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     page.evaluate(axe_source)
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
     violations = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
     ]
     assert violations == [], json.dumps(violations, indent=1)
     assert result["passes"], "axe ran no check"

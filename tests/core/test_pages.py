@@ -58,3 +58,12 @@ def test_catalogue_page_weight_under_100_kb(client, demo):
     )
     assert assets  # the stylesheet and icon are counted
     assert weight < 100_000, weight
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_not_found_page_is_in_the_layout_and_language(client, language):
+    response = client.get(f"/{language}/catalogue/no-such-programme/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert f'<html lang="{language}"' in body
+    assert 'href="/static/css/ipassist.css"' in body

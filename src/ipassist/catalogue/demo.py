@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ipassist.catalogue.models import Programme, ProgrammeVersion
-from ipassist.core.demo import set_m2m, upsert
 from ipassist.core.models import ActivityType, AudienceType, Organisation, Topic
+from ipassist.core.reference import set_m2m, upsert
 
 PROGRAMME_DIR = Path(__file__).resolve().parent / "demo" / "programmes"
 

@@ -21,6 +21,7 @@ from ipassist.core.models import (
     Topic,
     User,
 )
+from ipassist.core.reference import set_m2m, upsert
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 LANGS = ("en", "fr", "es", "ar")
@@ -31,27 +32,6 @@ ARAB_STATES = {
     "DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR",
     "MA", "OM", "PS", "QA", "SA", "SO", "SD", "SY", "TN", "AE", "YE",
 }  # fmt: skip
-
-
-def upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
-    """Create, or update only the fields that differ. Returns (object, changed)."""
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        return model.objects.create(**lookup, **values), True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-    return obj, bool(changed)
-
-
-def set_m2m(manager, objects) -> bool:
-    wanted = {o.pk for o in objects}
-    if set(manager.values_list("pk", flat=True)) == wanted:
-        return False
-    manager.set(wanted)
-    return True
 
 
 def _translated(prefix: str, texts: dict | None) -> dict:

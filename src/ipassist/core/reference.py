@@ -12,12 +12,33 @@ from pathlib import Path
 
 import pycountry
 from babel import Locale
-from django.db import transaction
+from django.db import models, transaction
 
 from ipassist.core.i18n import UN_LANGUAGES
 from ipassist.core.models import Country, Region
 
 M49_FILE = Path(__file__).resolve().parent / "data" / "m49.json"
+
+
+def upsert(model: type[models.Model], lookup: dict, values: dict) -> tuple[models.Model, bool]:
+    """Create, or update only the fields that differ. Returns (object, changed)."""
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        return model.objects.create(**lookup, **values), True
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+    return obj, bool(changed)
+
+
+def set_m2m(manager, objects) -> bool:
+    wanted = {o.pk for o in objects}
+    if set(manager.values_list("pk", flat=True)) == wanted:
+        return False
+    manager.set(wanted)
+    return True
 
 
 def _names(code: str, fallback: str) -> dict[str, str]:
@@ -36,9 +57,10 @@ def sync_reference() -> dict[str, int]:
         data["regions"], key=lambda row: ["world", "region", "subregion", "intermediate"].index(row["level"])
     )
     for row in ordered:
-        Region.objects.update_or_create(
-            code=row["code"],
-            defaults={"level": row["level"], "parent_id": row["parent"], **_names(row["code"], row["code"])},
+        upsert(
+            Region,
+            {"code": row["code"]},
+            {"level": row["level"], "parent_id": row["parent"], **_names(row["code"], row["code"])},
         )
     levels = {row["code"]: row["level"] for row in data["regions"]}
     for entry in pycountry.countries:
@@ -47,9 +69,10 @@ def sync_reference() -> dict[str, int]:
         while area and area != "001":
             chain[levels[area]] = area
             area = parents[area]
-        Country.objects.update_or_create(
-            code=entry.alpha_2,
-            defaults={
+        upsert(
+            Country,
+            {"code": entry.alpha_2},
+            {
                 "alpha3": entry.alpha_3,
                 "numeric": entry.numeric,
                 "region_id": chain.get("region"),

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponseRedirect
@@ -30,9 +28,6 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
-
-
-LANGUAGE_PREFIX = re.compile(r"^(?P<code>[A-Za-z]{2}(?:[-_][A-Za-z0-9]{2,8})?)$")
 
 
 def unknown_language(request, code: str, rest: str = ""):
