@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 setup: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/ipassist compile_translations
+	DEBUG=1 $(BIN)/ipassist compile_translations
 
 run: setup
 	mkdir -p var

@@ -13,6 +13,7 @@ Personas (see docs/access.md):
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -47,6 +48,14 @@ def english():
     """Each test starts in English: a request leaves its language active for reverse() afterwards."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache (sign-in throttling, later cached aggregates) starts empty in every test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

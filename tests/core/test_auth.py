@@ -44,3 +44,22 @@ def test_emails_are_unique_regardless_of_case(django_user_model):
     django_user_model.objects.create_user("a@example.org", "pw", full_name="A")
     with pytest.raises(IntegrityError):
         django_user_model.objects.create(email="A@EXAMPLE.ORG", full_name="B")
+
+
+def test_repeated_failures_are_throttled(client):
+    UserFactory(email="judge@example.org", password="a-long-password-1")
+    for _ in range(5):
+        assert (
+            client.post("/en/sign-in/", {"username": "judge@example.org", "password": "wrong"}).status_code
+            == 200
+        )
+    blocked = client.post("/en/sign-in/", {"username": "judge@example.org", "password": "a-long-password-1"})
+    assert blocked.status_code == 429
+    assert "Too many failed sign-in attempts" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another address from the same client is not affected.
+    UserFactory(email="prosecutor@example.org", password="a-long-password-2")
+    other = client.post(
+        "/en/sign-in/", {"username": "prosecutor@example.org", "password": "a-long-password-2"}
+    )
+    assert other.status_code == 302

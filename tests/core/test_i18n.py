@@ -97,9 +97,9 @@ def test_catalogues_are_complete(language):
         if message.fuzzy or not all(strings):
             problems.append(message.id)
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        wanted = set(re.findall(r"%\((\w+)\)s", " ".join(ids)))
+        wanted = set(re.findall(r"%\((\w+)\)[sd]", " ".join(ids)))
         for text in strings:
-            if set(re.findall(r"%\((\w+)\)s", text)) - wanted:
+            if set(re.findall(r"%\((\w+)\)[sd]", text)) - wanted:
                 problems.append(("unknown placeholder", message.id))
     assert problems == []
     if language == "ar":

@@ -8,6 +8,7 @@ from django.utils.translation import get_supported_language_variant
 from django.views.decorators.http import require_GET
 
 from ipassist.catalogue import selectors as catalogue_selectors
+from ipassist.core import throttle
 from ipassist.core.forms import EmailAuthenticationForm
 
 
@@ -25,9 +26,25 @@ def home(request):
 
 
 class LoginView(auth_views.LoginView):
+    """Sign in by e-mail. Repeated failures for one address from one client are throttled."""
+
     template_name = "core/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        key = throttle.login_key(request, request.POST.get("username", ""))
+        if throttle.is_blocked(key):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, throttle.blocked_message())
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 200:  # the form was shown again: a failed attempt
+            throttle.record_failure(key)
+        else:
+            throttle.reset(key)
+        return response
 
 
 def unknown_language(request, code: str, rest: str = ""):
