@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 setup: $(STAMP) translations
+	mkdir -p var
 
 translations: $(STAMP)
 	DEBUG=1 $(BIN)/ipassist compile_translations

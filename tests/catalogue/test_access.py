@@ -7,18 +7,10 @@ from ipassist.catalogue import access
 from ipassist.catalogue.models import Programme
 from ipassist.core.access import Need
 from ipassist.core.models import AuditEntry
+from tests.conftest import PERSONAS
 from tests.factories import ProgrammeFactory
 
-NON_OFFICERS = [
-    "other_officer",
-    "focal_point",
-    "other_focal_point",
-    "expert",
-    "unassigned_expert",
-    "participant",
-    "partner",
-    "anonymous",
-]
+NON_OFFICERS = [p for p in PERSONAS if p != "officer"]
 SIGNED_IN_NON_OFFICERS = [p for p in NON_OFFICERS if p != "anonymous"]
 
 

@@ -27,7 +27,21 @@ class TranslatedNameMixin:
 # --- geography -------------------------------------------------------------------------------
 
 
-class Region(TranslatedNameMixin, models.Model):
+class NamedInUNLanguages(TranslatedNameMixin, models.Model):
+    """Names in the six UN languages, from CLDR (see reference.py)."""
+
+    name_en = models.CharField(max_length=120)
+    name_fr = models.CharField(max_length=120, blank=True)
+    name_es = models.CharField(max_length=120, blank=True)
+    name_ar = models.CharField(max_length=120, blank=True)
+    name_zh = models.CharField(max_length=120, blank=True)
+    name_ru = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Region(NamedInUNLanguages):
     """A UN M49 area: the world, a region (Africa), a sub-region, an intermediate region."""
 
     class Level(models.TextChoices):
@@ -41,12 +55,6 @@ class Region(TranslatedNameMixin, models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
-    name_en = models.CharField(max_length=120)
-    name_fr = models.CharField(max_length=120, blank=True)
-    name_es = models.CharField(max_length=120, blank=True)
-    name_ar = models.CharField(max_length=120, blank=True)
-    name_zh = models.CharField(max_length=120, blank=True)
-    name_ru = models.CharField(max_length=120, blank=True)
 
     class Meta:
         ordering = ["code"]
@@ -57,18 +65,12 @@ class Region(TranslatedNameMixin, models.Model):
         return f"{self.code} {self.name_en}"
 
 
-class Country(TranslatedNameMixin, models.Model):
+class Country(NamedInUNLanguages):
     """A country or territory of ISO 3166-1, placed in the UN M49 hierarchy."""
 
     code = models.CharField(_("ISO 3166-1 alpha-2"), max_length=2, primary_key=True)
     alpha3 = models.CharField(_("ISO 3166-1 alpha-3"), max_length=3, unique=True)
     numeric = models.CharField(_("ISO 3166-1 numeric"), max_length=3, unique=True)
-    name_en = models.CharField(max_length=120)
-    name_fr = models.CharField(max_length=120, blank=True)
-    name_es = models.CharField(max_length=120, blank=True)
-    name_ar = models.CharField(max_length=120, blank=True)
-    name_zh = models.CharField(max_length=120, blank=True)
-    name_ru = models.CharField(max_length=120, blank=True)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("region")
     )
