@@ -14,6 +14,19 @@ PAGES = [
     "/{lang}/sign-in/",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+
+
+def assert_accessible(page, axe_source):
+    """axe-core, injected from node_modules, finds no WCAG 2.0/2.1/2.2 A or AA violation."""
+    page.evaluate(axe_source)
+    result = page.evaluate(RUN_AXE, AXE_TAGS)
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert violations == [], json.dumps(violations, indent=1)
+    assert result["passes"], "axe ran no check"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -33,16 +46,7 @@ def test_page_is_accessible_and_self_hosted(browser, live_url, axe_source, lang,
     assert response.status == 200
     assert page.locator("html").get_attribute("lang") == lang
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-    page.evaluate(axe_source)
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    violations = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-    assert violations == [], json.dumps(violations, indent=1)
-    assert result["passes"], "axe ran no check"
+    assert_accessible(page, axe_source)
     assert foreign == []
     assert console_errors == []  # e.g. a Content-Security-Policy violation
     context.close()
@@ -75,4 +79,20 @@ def test_officer_signs_in_and_sees_drafting_tools(browser, live_url):
     assert page.url == f"{live_url}/en/catalogue/"
     page.click("text=New programme")
     assert page.locator("h1").inner_text() == "New programme"
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_programme_form_is_accessible_with_and_without_errors(browser, live_url, axe_source, lang):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_url}/{lang}/sign-in/?next=/{lang}/catalogue/new/")
+    page.fill("#id_username", "officer@wipo.example")
+    page.fill("#id_password", "ipassist-demo")
+    page.click("main button[type=submit]")
+    assert page.url == f"{live_url}/{lang}/catalogue/new/"
+    assert_accessible(page, axe_source)
+    page.click("main form button.primary")  # an empty form: every error shown
+    assert page.locator(".form-errors").count() == 1
+    assert_accessible(page, axe_source)
     context.close()
