@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -193,8 +192,7 @@ def programme_transition(request, slug, action):
         return redirect(programme)
     service, message = TRANSITIONS[action]
     try:
-        with transaction.atomic():
-            programme = service(programme=programme, by=request.user, request=request)
+        programme = service(programme=programme, by=request.user, request=request)
     except InvalidTransition as exc:
         messages.error(request, str(exc))
     else:
