@@ -69,14 +69,20 @@ def test_filter_and_switch_language_without_javascript(browser, live_url):
     context.close()
 
 
-def test_officer_signs_in_and_sees_drafting_tools(browser, live_url):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(f"{live_url}/en/sign-in/?next=/en/catalogue/")
+def sign_in_as_officer(page, live_url, then: str) -> None:
+    """Sign in through the form as the demo WIPO officer and land on ``then``."""
+    language = then.split("/")[1]
+    page.goto(f"{live_url}/{language}/sign-in/?next={then}")
     page.fill("#id_username", "officer@wipo.example")
     page.fill("#id_password", "ipassist-demo")
     page.click("main button[type=submit]")
-    assert page.url == f"{live_url}/en/catalogue/"
+    assert page.url == f"{live_url}{then}"
+
+
+def test_officer_signs_in_and_sees_drafting_tools(browser, live_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in_as_officer(page, live_url, "/en/catalogue/")
     page.click("text=New programme")
     assert page.locator("h1").inner_text() == "New programme"
     context.close()
@@ -86,11 +92,7 @@ def test_officer_signs_in_and_sees_drafting_tools(browser, live_url):
 def test_programme_form_is_accessible_with_and_without_errors(browser, live_url, axe_source, lang):
     context = browser.new_context()
     page = context.new_page()
-    page.goto(f"{live_url}/{lang}/sign-in/?next=/{lang}/catalogue/new/")
-    page.fill("#id_username", "officer@wipo.example")
-    page.fill("#id_password", "ipassist-demo")
-    page.click("main button[type=submit]")
-    assert page.url == f"{live_url}/{lang}/catalogue/new/"
+    sign_in_as_officer(page, live_url, f"/{lang}/catalogue/new/")
     assert_accessible(page, axe_source)
     page.click("main form button.primary")  # an empty form: every error shown
     assert page.locator(".form-errors").count() == 1
