@@ -32,8 +32,6 @@ def catalogue_list(request):
     page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
     language = active_language()
     rows = [{"programme": p, "version": p.version_for(language)} for p in page.object_list]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "catalogue/list.html",
@@ -46,7 +44,6 @@ def catalogue_list(request):
             "ignored": form.ignored,
             "q": values.get("q", ""),
             "status": values.get("status", ""),
-            "query": query.urlencode(),
             "active_filters": bool(values),
             "can_create": access.can_create_programme(user),
         },
