@@ -23,9 +23,8 @@ PAGE_SIZE = 20
 def catalogue_list(request):
     user = request.user
     providers = selectors.providers_with_programmes(user=user)
-    form = CatalogueFilterForm(
-        request.GET, providers=providers, show_status=access.can_create_programme(user)
-    )
+    can_create = access.can_create_programme(user)
+    form = CatalogueFilterForm(request.GET, providers=providers, show_status=can_create)
     values = form.valid_values()
     filters = selectors.CatalogueFilters(**values)
     programmes = selectors.programme_list(user=user, filters=filters)
@@ -45,7 +44,7 @@ def catalogue_list(request):
             "q": values.get("q", ""),
             "status": values.get("status", ""),
             "active_filters": bool(values),
-            "can_create": access.can_create_programme(user),
+            "can_create": can_create,
         },
     )
 

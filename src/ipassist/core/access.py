@@ -27,11 +27,6 @@ def deny() -> None:
     raise Http404
 
 
-def require(allowed: bool) -> None:
-    if not allowed:
-        deny()
-
-
 def _memberships(user) -> frozenset[tuple[int, str]]:
     """The caller's active (organisation id, role) pairs, cached on the user object per request."""
     if not getattr(user, "is_authenticated", False):
@@ -58,9 +53,3 @@ def officer_organisations(user) -> frozenset[int]:
 def is_officer(user, organisation_id: int | None = None) -> bool:
     orgs = officer_organisations(user)
     return bool(orgs) if organisation_id is None else organisation_id in orgs
-
-
-def forget_memberships(user) -> None:
-    """Drop the per-request cache after memberships change."""
-    if hasattr(user, "_ipassist_memberships"):
-        del user._ipassist_memberships

@@ -1,16 +1,15 @@
 from django.conf import settings
 from django.utils import translation
 
-from ipassist.core import access
+from ipassist.core.i18n import text_direction
 
 
 def site(request):
     lang = translation.get_language() or settings.LANGUAGE_CODE
     return {
-        "LANGUAGE_DIRECTION": "rtl" if translation.get_language_bidi() else "ltr",
+        "LANGUAGE_DIRECTION": text_direction(lang),
         "interface_languages": [
             {"code": code, "name": translation.get_language_info(code)["name_local"], "current": code == lang}
             for code, _name in settings.LANGUAGES
         ],
-        "is_officer": access.is_officer(request.user) if hasattr(request, "user") else False,
     }

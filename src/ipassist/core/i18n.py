@@ -11,10 +11,6 @@ from django.utils import translation
 UN_LANGUAGES = ("en", "fr", "es", "ar", "zh", "ru")
 
 
-def interface_languages() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
-
-
 def active_language() -> str:
     lang = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return lang if lang in UN_LANGUAGES else settings.LANGUAGE_CODE

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import get_language_info, pgettext
+from django.utils.translation import pgettext
+
+from ipassist.core.i18n import text_direction
 
 register = template.Library()
 
@@ -35,7 +37,7 @@ def blocks(text: str) -> list[dict]:
 
 @register.filter
 def direction(language: str) -> str:
-    return "rtl" if get_language_info(language)["bidi"] else "ltr"
+    return text_direction(language)
 
 
 @register.simple_tag(takes_context=True)
