@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,18 +10,11 @@ from ipassist.catalogue import access
 from ipassist.catalogue.models import Programme, ProgrammeVersion
 from ipassist.core import audit
 from ipassist.core.access import Need, deny
+from ipassist.core.concurrency import check_revision
 from ipassist.core.models import AuditEntry
 
 META_FIELDS = ("provider", "original_language", "reference")
 TERM_FIELDS = ("audiences", "topics", "activity_types")
-
-
-@dataclass
-class StaleEdit(Exception):
-    """The programme changed since the editor loaded it; ``changes`` says by whom and what."""
-
-    current_revision: int
-    changes: list[dict] = field(default_factory=list)
 
 
 def _unique_slug(title: str) -> str:
@@ -87,8 +78,7 @@ def programme_update(
     # Lock the row and re-read it: the check and the write must see the same revision.
     programme = access.get_programme_for_user(by, programme.slug, need=Need.EDIT)
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
-    if locked.revision != expected_revision:
-        raise StaleEdit(current_revision=locked.revision, changes=changes_since(locked, expected_revision))
+    check_revision(locked, expected_revision, "programme.updated")
     if (
         data["provider"].pk != locked.provider_id
         and not access.providers_for(by).filter(pk=data["provider"].pk).exists()
@@ -110,16 +100,6 @@ def programme_update(
     locked.save()
     audit.record(by, "programme.updated", locked, request=request, revision=locked.revision, changed=changed)
     return locked
-
-
-def changes_since(programme: Programme, revision: int) -> list[dict]:
-    """Who changed what after ``revision``, from the audit log, oldest first."""
-    entries = (
-        audit.entries_for(programme)
-        .filter(action="programme.updated", data__revision__gt=revision)
-        .order_by("at", "id")
-    )
-    return [{"by": e.actor_label, "at": e.at, "fields": e.data.get("changed", [])} for e in entries]
 
 
 def _transition(*, programme: Programme, by, status: str, action: str, request=None) -> Programme:

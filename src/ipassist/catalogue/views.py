@@ -14,6 +14,7 @@ from ipassist.catalogue import access, selectors, services
 from ipassist.catalogue.forms import CatalogueFilterForm, ProgrammeEditor
 from ipassist.catalogue.models import LANGUAGE_CHOICES, InvalidTransition
 from ipassist.core.access import Need
+from ipassist.core.concurrency import StaleEdit
 from ipassist.core.i18n import active_language
 
 PAGE_SIZE = 20
@@ -152,7 +153,7 @@ def programme_edit(request, slug):
                     versions=versions,
                     request=request,
                 )
-            except services.StaleEdit as stale:
+            except StaleEdit as stale:
                 conflict = stale
                 revision = stale.current_revision
             else:

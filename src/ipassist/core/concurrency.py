@@ -1,0 +1,36 @@
+"""Optimistic concurrency for edits made through forms.
+
+An editable record carries a ``revision`` counter. The form sends back the revision it was loaded
+at; the service locks the row, compares, and refuses a stale edit with :class:`StaleEdit`, which
+says who changed which fields since then (read from the audit log), so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+
+from ipassist.core import audit
+
+
+@dataclass
+class StaleEdit(Exception):
+    """The record changed since the editor loaded it; ``changes`` says by whom and what."""
+
+    current_revision: int
+    changes: list[dict] = field(default_factory=list)
+
+
+def changes_since(target: models.Model, action: str, revision: int) -> list[dict]:
+    """Who changed what after ``revision``, from the audit entries ``action`` on ``target``."""
+    entries = (
+        audit.entries_for(target).filter(action=action, data__revision__gt=revision).order_by("at", "id")
+    )
+    return [{"by": e.actor_label, "at": e.at, "fields": e.data.get("changed", [])} for e in entries]
+
+
+def check_revision(locked: models.Model, expected: int, action: str) -> None:
+    """Raise StaleEdit when the locked row's revision is not the one the editor started from."""
+    if locked.revision != expected:
+        raise StaleEdit(current_revision=locked.revision, changes=changes_since(locked, action, expected))
