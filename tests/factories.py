@@ -1,5 +1,7 @@
 import factory
+from django.utils import timezone
 
+from ipassist.casework.models import AssistanceRequest
 from ipassist.catalogue.models import Programme, ProgrammeVersion
 from ipassist.core.models import Membership, Organisation, User
 
@@ -56,3 +58,23 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
                 activities="- Workshops\n- Expert missions",
                 outcomes=f"Outcomes [{language}]",
             )
+
+
+class AssistanceRequestFactory(factory.django.DjangoModelFactory):
+    """A submitted request; pass ``state=``/``submitted_at=None`` for other points of the workflow."""
+
+    class Meta:
+        model = AssistanceRequest
+
+    reference = factory.Sequence(lambda n: f"2026-{n + 1:05d}")
+    provider = factory.SubFactory(OrganisationFactory)
+    requester = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.GOVERNMENT)
+    country_id = factory.LazyAttribute(lambda o: o.requester.country_id)
+    kind = AssistanceRequest.Kind.LEGISLATIVE
+    title = factory.Sequence(lambda n: f"Review of the draft enforcement law no. {n}")
+    institution = "Ministry of Justice"
+    description = "Please review chapter IV (civil remedies and border measures) of our draft law."
+    working_languages = ["en", "fr"]
+    contacts = "A. Contact, Legal Adviser, contact@example.org"
+    state = AssistanceRequest.State.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)

@@ -1,6 +1,8 @@
 """The ``ipassist`` command line.
 
-ipassist serve [--bind HOST:PORT] [--workers N]   run the web application under gunicorn
+ipassist serve [--bind HOST:PORT] [--workers N] [--no-task-worker]
+                                                  run the web application under gunicorn, with a
+                                                  background-task worker beside it
 ipassist demo                                     load reference and demo data (idempotent)
 ipassist migrate                                  apply database migrations
 ipassist <any Django management command>         e.g. ipassist check --deploy
@@ -25,6 +27,11 @@ def serve(argv: list[str]) -> int:
     parser.add_argument("--bind", default=os.environ.get("IPASSIST_BIND", "127.0.0.1:8000"))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     parser.add_argument("--timeout", type=int, default=60)
+    parser.add_argument(
+        "--no-task-worker",
+        action="store_true",
+        help="do not start a background-task worker (run `ipassist db_worker` separately)",
+    )
     args = parser.parse_args(argv)
     _setup()
     from django.conf import settings
@@ -33,6 +40,8 @@ def serve(argv: list[str]) -> int:
     if not settings.DEBUG:
         # The manifest storage needs collected files; collecting is quick when nothing changed.
         call_command("collectstatic", interactive=False, verbosity=0)
+    if not args.no_task_worker and settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        _start_task_worker()
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [
@@ -49,6 +58,25 @@ def serve(argv: list[str]) -> int:
     ]
     run()
     return 0
+
+
+def _start_task_worker() -> None:
+    """E-mails and text extraction run as background tasks; one worker process runs them beside
+    the web server, and stops with it. At scale, run `ipassist db_worker` processes separately."""
+    import atexit
+    import subprocess
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "ipassist.cli", "db_worker", "--no-reload", "--interval", "2"]
+    )
+    owner = os.getpid()
+
+    def stop() -> None:
+        # gunicorn forks web workers that inherit this hook; only the process that started it stops it
+        if os.getpid() == owner:
+            worker.terminate()
+
+    atexit.register(stop)
 
 
 def main(argv: list[str] | None = None) -> int:

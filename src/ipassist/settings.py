@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ipassist.core",
     "ipassist.catalogue",
+    "ipassist.casework",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,12 @@ TASKS = {
 
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = None  # files are served only through access-checked views, never as static media
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Documents attached to requests: the largest file accepted, and how far a DOCX or ODT may
+# expand when unzipped (a larger expansion is refused as a possible archive bomb).
+CASEWORK_MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 25, minimum=1, maximum=1024) * 1024 * 1024
+CASEWORK_MAX_UNZIPPED_BYTES = env_int("MAX_UNZIPPED_MB", 100, minimum=1, maximum=4096) * 1024 * 1024
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

@@ -13,6 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("ipassist.core.urls")),
     path("catalogue/", include("ipassist.catalogue.urls")),
+    path("requests/", include("ipassist.casework.urls")),
     prefix_default_language=True,
 )
 

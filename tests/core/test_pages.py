@@ -67,3 +67,8 @@ def test_not_found_page_is_in_the_layout_and_language(client, language):
     body = response.content.decode()
     assert f'<html lang="{language}"' in body
     assert 'href="/static/css/ipassist.css"' in body
+
+
+def test_unknown_path_under_a_supported_language_is_404_not_a_redirect_loop(client):
+    response = client.get("/en/no-such-page/")
+    assert response.status_code == 404

@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ipassist.catalogue.models import LANGUAGE_CHOICES, Programme, ProgrammeVersion
+from ipassist.core.forms import FilterForm
 from ipassist.core.models import ActivityType, AudienceType, Organisation, Topic
 
 
-class CatalogueFilterForm(forms.Form):
+class CatalogueFilterForm(FilterForm):
     """Filters from the query string. Invalid values are dropped, never an error page."""
 
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
@@ -40,12 +41,6 @@ class CatalogueFilterForm(forms.Form):
             self.fields[name].empty_label = _("All")
         if not show_status:
             del self.fields["status"]
-
-    def valid_values(self) -> dict:
-        """The values that parsed; the names of those that did not are in ``ignored``."""
-        self.is_valid()
-        self.ignored = sorted(name for name in self.errors if self.data.get(name))
-        return {name: value for name, value in self.cleaned_data.items() if value}
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -13,3 +13,13 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("The e-mail address or password is not correct."),
         "inactive": _("This account is inactive."),
     }
+
+
+class FilterForm(forms.Form):
+    """Filters read from a query string. Invalid values are dropped, never an error page."""
+
+    def valid_values(self) -> dict:
+        """The values that parsed; the names of those that did not are in ``ignored``."""
+        self.is_valid()
+        self.ignored = sorted(name for name in self.errors if self.data.get(name))
+        return {name: value for name, value in self.cleaned_data.items() if value}

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import get_supported_language_variant
 from django.views.decorators.http import require_GET
@@ -53,5 +53,9 @@ def unknown_language(request, code: str, rest: str = ""):
         target = get_supported_language_variant(code.lower().replace("_", "-"))
     except LookupError:
         target = settings.LANGUAGE_CODE
+    if code == target:
+        # A supported prefix reaches here only when nothing under it matched: a plain 404,
+        # never a redirect to the same address.
+        raise Http404
     query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
     return HttpResponseRedirect(f"/{target}/{rest}{query}")

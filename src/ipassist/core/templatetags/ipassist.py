@@ -42,11 +42,22 @@ def direction(language: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
-    """The current query string with some parameters replaced (for pagination links)."""
+    """The current query string with some parameters replaced; an empty value removes one."""
     query = context["request"].GET.copy()
     for key, value in changes.items():
-        query[key] = value
+        if value in ("", None):
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def days_since(moment, now) -> int | str:
+    """Whole days from ``moment`` to ``now`` (both aware datetimes)."""
+    if not moment or not now:
+        return ""
+    return max((now - moment).days, 0)
 
 
 @register.filter

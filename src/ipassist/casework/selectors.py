@@ -1,0 +1,182 @@
+"""Reads of case files. Every selector starts from ``access.requests_visible_to`` or takes a request
+that ``access.get_request_for_user`` returned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from ipassist.casework import access
+from ipassist.casework.models import Assignment, AssistanceRequest, Document, Event, Message
+from ipassist.core.models import Country, Organisation, Region, User
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    q: str = ""
+    state: str = ""
+    kind: str = ""
+    country: Country | None = None
+    region: Region | None = None
+    assignee: User | None = None
+    age: str = ""
+    provider: Organisation | None = None
+
+
+def _age_range(age: str, now) -> Q:
+    """``"8-30"`` → submitted between 30 and 8 days ago; ``"91-"`` → more than 90 days ago."""
+    low, _sep, high = age.partition("-")
+    q = Q(submitted_at__lte=now - timedelta(days=int(low)))
+    if high:
+        q &= Q(submitted_at__gt=now - timedelta(days=int(high) + 1))
+    return q
+
+
+def request_list(*, user, filters: InboxFilters, with_state: bool = True) -> QuerySet[AssistanceRequest]:
+    """The requests ``user`` may see, filtered; ``with_state=False`` ignores the state filter (for
+    the counts per state shown beside it)."""
+    qs = access.requests_visible_to(user)
+    if filters.q:
+        q = filters.q.strip()
+        qs = qs.filter(Q(reference__iexact=q) | Q(title__icontains=q) | Q(institution__icontains=q))
+    if with_state and filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.country:
+        qs = qs.filter(country=filters.country)
+    if filters.region:
+        code = filters.region.code
+        qs = qs.filter(
+            Q(country__region_id=code)
+            | Q(country__subregion_id=code)
+            | Q(country__intermediate_region_id=code)
+        )
+    if filters.assignee:
+        qs = qs.filter(
+            Q(lead_officer=filters.assignee)
+            | Exists(
+                Assignment.objects.filter(
+                    request=OuterRef("pk"),
+                    expert=filters.assignee,
+                    removed_at__isnull=True,
+                    declined_at__isnull=True,
+                )
+            )
+        )
+    if filters.age:
+        qs = qs.filter(_age_range(filters.age, timezone.now()))
+    if filters.provider:
+        qs = qs.filter(provider=filters.provider)
+    return qs
+
+
+def page_rows(qs: QuerySet[AssistanceRequest]) -> QuerySet[AssistanceRequest]:
+    """What a list row shows, in a fixed number of queries whatever the page size."""
+    return qs.select_related("country", "provider", "requester", "lead_officer").defer(
+        "description", "contacts"
+    )
+
+
+def state_counts(*, user, filters: InboxFilters) -> dict[str, int]:
+    """How many visible requests are in each state, under every filter except the state."""
+    rows = (
+        request_list(user=user, filters=filters, with_state=False)
+        .order_by()
+        .values("state")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["state"]: row["n"] for row in rows}
+    return {state: counts.get(state, 0) for state in AssistanceRequest.State.values}
+
+
+def filter_choices(*, user) -> dict:
+    """The options of the inbox filters, drawn from what the user can see."""
+    visible = access.requests_visible_to(user)
+    countries = Country.objects.filter(code__in=visible.order_by().values("country_id").distinct())
+    providers = Organisation.objects.filter(pk__in=visible.order_by().values("provider_id").distinct())
+    assignees = User.objects.none()
+    if access.is_secretariat(user):
+        assignees = User.objects.filter(
+            Q(pk__in=visible.order_by().values("lead_officer_id"))
+            | Q(pk__in=Assignment.objects.filter(request__in=visible).values("expert_id"))
+        ).order_by("full_name", "email")
+    return {"countries": countries, "providers": providers, "assignees": assignees}
+
+
+def thread(*, case: AssistanceRequest, user) -> list[Message]:
+    messages = case.messages.select_related("author")
+    if not access.sees_internal_notes(user, case):
+        messages = messages.filter(internal=False)
+    return list(messages)
+
+
+def field_labels(names: list[str]) -> str:
+    """The labels of request fields, for "who changed what" lines."""
+    return pgettext("list separator", ", ").join(
+        str(AssistanceRequest._meta.get_field(name).verbose_name) for name in names
+    )
+
+
+def _event_detail(event: Event) -> str:
+    data, State = event.data, AssistanceRequest.State
+    if event.kind == Event.Kind.TRANSITION:
+        return _("%(before)s → %(after)s") % {
+            "before": State(data["before"]).label,
+            "after": State(data["after"]).label,
+        }
+    if event.kind == Event.Kind.EDITED:
+        return field_labels(data.get("fields", []))
+    if event.kind in (Event.Kind.ASSIGNED, Event.Kind.UNASSIGNED):
+        return data.get("expert", "")
+    if event.kind == Event.Kind.LEAD:
+        return data.get("lead") or _("none")
+    if event.kind == Event.Kind.DOCUMENT:
+        return data.get("name", "")
+    return ""
+
+
+def timeline(*, case: AssistanceRequest, user) -> list[Event]:
+    """Every transition, assignment, document and message, oldest first, with what it changed."""
+    events = case.events.select_related("actor")
+    if not access.sees_internal_notes(user, case):
+        events = events.filter(internal=False)
+    events = list(events)
+    for event in events:
+        event.detail = _event_detail(event)
+    return events
+
+
+def documents(*, case: AssistanceRequest) -> list[Document]:
+    return list(case.documents.select_related("uploaded_by").defer("text"))
+
+
+def assignments(*, case: AssistanceRequest) -> list[Assignment]:
+    return list(
+        case.assignments.filter(removed_at__isnull=True, declined_at__isnull=True).select_related("expert")
+    )
+
+
+def my_pending_assignments(*, user) -> QuerySet[Assignment]:
+    return (
+        access.pending_assignments_for(user)
+        .select_related("request__provider", "assigned_by")
+        .order_by("-assigned_at")
+    )
+
+
+def requests_for_export(*, user, filters: InboxFilters) -> QuerySet[AssistanceRequest]:
+    return page_rows(request_list(user=user, filters=filters)).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(
+                removed_at__isnull=True, declined_at__isnull=True
+            ).select_related("expert"),
+            to_attr="live_assignments",
+        )
+    )
