@@ -2,11 +2,27 @@
 ``expert`` persona assigned and past the confidentiality undertaking."""
 
 import pytest
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from ipassist.casework.models import AssistanceRequest, Assignment, Document, Event, Message
+from ipassist.casework.models import Assignment, AssistanceRequest, Document, Event, Message
 from ipassist.core.models import AuditEntry
 from tests.factories import AssistanceRequestFactory
+
+
+def all_files(folder: str = "casework") -> list[str]:
+    """Every stored file under ``folder``, recursively."""
+    if not default_storage.exists(folder):
+        return []
+    dirs, names = default_storage.listdir(folder)
+    return [f"{folder}/{n}" for n in names] + [f for d in dirs for f in all_files(f"{folder}/{d}")]
+
+
+@pytest.fixture(autouse=True)
+def empty_storage():
+    """Tests share one in-memory storage, and request ids repeat after each rollback: start empty."""
+    for name in all_files():
+        default_storage.delete(name)
 
 
 @pytest.fixture

@@ -233,6 +233,12 @@ def odt_billion_laughs() -> bytes:
     return odt_bytes(content=_odt_content("<text:p>Start &lol9; end</text:p>", doctype=doctype))
 
 
+def odt_internal_entity() -> bytes:
+    """A small, harmless-looking internal entity: still not expanded (no DTD processing at all)."""
+    doctype = '<!DOCTYPE office:document-content [<!ENTITY who "INJECTED">]>\n'
+    return odt_bytes(content=_odt_content("<text:p>Made by &who; here</text:p>", doctype=doctype))
+
+
 def odt_external_entity() -> bytes:
     """content.xml that tries to pull a local file in through an external entity (XXE)."""
     doctype = '<!DOCTYPE office:document-content [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
@@ -266,8 +272,8 @@ def plain_zip() -> bytes:
     return _zip({"readme.txt": b"hello", "data/report.pdf": pdf_bytes()})
 
 
-def docm_bytes() -> bytes:
-    """A macro-enabled Word document (the main part's content type says so, plus a VBA project)."""
+def docm_bytes(*, with_vba_project: bool = True) -> bytes:
+    """A macro-enabled Word document: the main part's content type says so, plus a VBA project."""
     source = zipfile.ZipFile(io.BytesIO(docx_bytes()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -278,7 +284,8 @@ def docm_bytes() -> bytes:
                     b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml"
                 )
             zf.writestr(info.filename, data)
-        zf.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0" + bytes(100))
+        if with_vba_project:
+            zf.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0" + bytes(100))
     return out.getvalue()
 
 

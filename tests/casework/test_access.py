@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ipassist.casework import access
-from ipassist.casework.models import AssistanceRequest, Assignment, Document, Message
+from ipassist.casework.models import Assignment, AssistanceRequest, Document, Message
 from ipassist.core.models import AuditEntry
 from tests.casework.conftest import snapshot
 from tests.casework.files import pdf_bytes
@@ -140,7 +140,11 @@ def test_export(client_as, case, persona):
 
 def test_export_neutralises_spreadsheet_formulas(client_as, case):
     AssistanceRequest.objects.filter(pk=case.pk).update(title='=HYPERLINK("http://evil.example")')
-    rows = list(csv.reader(io.StringIO(client_as("officer").get(reverse("casework:export")).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(client_as("officer").get(reverse("casework:export")).content.decode("utf-8-sig"))
+        )
+    )
     assert rows[1][1].startswith("'=")
 
 
@@ -231,7 +235,9 @@ def test_edit_matrix(client_as, case, persona):
 
 
 def test_internal_notes_are_for_the_providers_officers(client_as, case, officer):
-    Message.objects.create(request=case, author=officer, body="Internal: politically sensitive", internal=True)
+    Message.objects.create(
+        request=case, author=officer, body="Internal: politically sensitive", internal=True
+    )
     Message.objects.create(request=case, author=officer, body="Visible question", internal=False)
     for persona in ("focal_point", "expert"):
         body = client_as(persona).get(case.get_absolute_url()).content.decode()
@@ -241,7 +247,9 @@ def test_internal_notes_are_for_the_providers_officers(client_as, case, officer)
 
 
 def test_focal_point_cannot_write_an_internal_note(client_as, case):
-    client_as("focal_point").post(reverse("casework:message", args=[case.pk]), {"body": "hi", "internal": "on"})
+    client_as("focal_point").post(
+        reverse("casework:message", args=[case.pk]), {"body": "hi", "internal": "on"}
+    )
     assert Message.objects.get(request=case).internal is False
 
 

@@ -125,7 +125,12 @@ class TransitionForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": _("Write a message first.")},
+    )
     internal = forms.BooleanField(
         label=_("Internal note: visible to the provider's officers only"), required=False
     )
@@ -134,12 +139,6 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not allow_internal:
             del self.fields["internal"]
-
-    def clean_body(self):
-        body = self.cleaned_data["body"].strip()
-        if not body:
-            raise forms.ValidationError(_("Write a message first."))
-        return body
 
 
 class LeadForm(forms.Form):
