@@ -1,9 +1,9 @@
 """The home page, the catalogue and a programme, in English and Arabic, in a real browser:
 no WCAG 2.2 AA violation (axe-core), no request to another host, and everything usable without JavaScript."""
 
-import json
-
 import pytest
+
+from tests.browser.helpers import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -13,20 +13,6 @@ PAGES = [
     "/{lang}/catalogue/cdip-01-policy-development/",
     "/{lang}/sign-in/",
 ]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-RUN_AXE = "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-
-
-def assert_accessible(page, axe_source):
-    """axe-core, injected from node_modules, finds no WCAG 2.0/2.1/2.2 A or AA violation."""
-    page.evaluate(axe_source)
-    result = page.evaluate(RUN_AXE, AXE_TAGS)
-    violations = [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-    ]
-    assert violations == [], json.dumps(violations, indent=1)
-    assert result["passes"], "axe ran no check"
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -70,13 +56,7 @@ def test_filter_and_switch_language_without_javascript(browser, live_url):
 
 
 def sign_in_as_officer(page, live_url, then: str) -> None:
-    """Sign in through the form as the demo WIPO officer and land on ``then``."""
-    language = then.split("/")[1]
-    page.goto(f"{live_url}/{language}/sign-in/?next={then}")
-    page.fill("#id_username", "officer@wipo.example")
-    page.fill("#id_password", "ipassist-demo")
-    page.click("main button[type=submit]")
-    assert page.url == f"{live_url}{then}"
+    sign_in(page, live_url, "officer@wipo.example", then)
 
 
 def test_officer_signs_in_and_sees_drafting_tools(browser, live_url):

@@ -57,7 +57,9 @@ def _stream(data: bytes) -> bytes:
     return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
 
 
-def _pdf_with_pages(contents: list[bytes], *, trailer_extra: bytes = b"", extra: Sequence[bytes] = ()) -> bytes:
+def _pdf_with_pages(
+    contents: list[bytes], *, trailer_extra: bytes = b"", extra: Sequence[bytes] = ()
+) -> bytes:
     """A PDF with one page per content stream, all using Helvetica (WinAnsi) as /F1."""
     n = len(contents)
     page_numbers = [4 + 2 * i for i in range(n)]

@@ -35,7 +35,8 @@ def test_focal_point_files_a_draft_with_a_document(client_as, provider, state, f
 
     upload = SimpleUploadedFile("Draft bill.pdf", pdf_bytes("Copyright (Amendment) Bill, Part VIII"))
     response = client_as("focal_point").post(
-        reverse("casework:create"), {**_request_form(provider, state), "files": upload}
+        reverse("casework:create"),
+        {**_request_form(provider, state), "files": upload, "files_description": "The bill as tabled"},
     )
     assert response.status_code == 302
     case = AssistanceRequest.objects.get()
@@ -43,7 +44,10 @@ def test_focal_point_files_a_draft_with_a_document(client_as, provider, state, f
     assert case.country_id == "KE"
     assert case.reference.endswith(f"{case.pk:05d}")
     assert case.working_languages == ["en", "fr"]
-    assert [d.name for d in case.documents.all()] == ["Draft bill.pdf"]
+    assert [(d.name, d.description) for d in case.documents.all()] == [
+        ("Draft bill.pdf", "The bill as tabled")
+    ]
+    assert case.description.startswith("We ask for comments")
     assert list(case.events.values_list("kind", flat=True)) == ["created", "document"]
     assert response["Location"] == case.get_absolute_url()
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from ipassist.casework.models import AssistanceRequest, Document
 from ipassist.catalogue.models import Programme, ProgrammeVersion
 from ipassist.core.models import AuditEntry, Membership, Organisation, RegionGrouping, User
 
@@ -27,6 +28,8 @@ def state():
             (g.code, sorted(g.countries.values_list("code", flat=True)))
             for g in RegionGrouping.objects.order_by("code")
         ],
+        "requests": list(AssistanceRequest.objects.order_by("pk").values("reference", "state", "title")),
+        "documents": list(Document.objects.order_by("pk").values("name", "sha256")),
         "audit": AuditEntry.objects.count(),
     }
 
@@ -74,3 +77,18 @@ def test_demo_refuses_without_debug():
     with pytest.raises(CommandError, match="DEBUG=1"):
         call_command("demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_demo_requests_span_the_workflow_and_carry_a_real_draft_law():
+    call_command("demo", stdout=StringIO())
+    states = set(AssistanceRequest.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "info_requested", "in_progress", "closed", "declined"} <= states
+    legislative = AssistanceRequest.objects.filter(kind="legislative", documents__isnull=False).distinct()
+    assert legislative.count() == 2
+    document = Document.objects.get(name="us-enforcement-provisions.txt")
+    assert document.kind == "txt"
+    # The case has a lead officer and an expert who accepted the undertaking.
+    case = document.request
+    assert case.lead_officer.email == "officer@wipo.example"
+    assert case.assignments.get().undertaking_accepted_at is not None

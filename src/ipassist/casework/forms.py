@@ -108,7 +108,10 @@ class NewDocumentsForm(forms.Form):
         required=False,
         help_text=_("PDF, Word (DOCX), OpenDocument text (ODT) or plain text; at most %(size)s MB each."),
     )
-    description = forms.CharField(label=_("Description of the documents"), max_length=300, required=False)
+    # Not "description": the request form beside it on the same page has a field of that name.
+    files_description = forms.CharField(
+        label=_("Description of the documents"), max_length=300, required=False
+    )
 
     def __init__(self, *args, max_mb: int, required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -41,7 +41,7 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",
-    "txt": "text/plain; charset=utf-8",  # the charset is the one detected; see _text_content_type
+    "txt": "text/plain; charset=utf-8",  # inspect_upload declares the charset it detected
 }
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "odt": ".odt", "txt": ".txt"}
 
@@ -98,8 +98,8 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
 )
 # The legacy encodings that office software writes, which charset-normalizer chooses among. Left
 # to try every codec it guesses EBCDIC, Mac Cyrillic or BOM-less UTF-16 for short Latin or
-# Cyrillic text. Short text is still a guess (cp1250 and cp1252 often both fit): hence the
-# advice to save as UTF-8 when the result is refused.
+# Cyrillic text. Short text is still a guess (cp1250 and cp1252 often both fit); UTF-8 and
+# files with a BOM are recognised exactly and never guessed.
 _LEGACY_ENCODINGS = [
     "cp1252",  # Western European, the Americas, Africa
     "cp1250",  # Central European
@@ -121,7 +121,7 @@ _LEGACY_ENCODINGS = [
     "cp949",  # Korean (superset of EUC-KR)
 ]
 _CHARSET_LABELS = {"cp932": "shift_jis", "cp949": "euc-kr", "iso2022_jp": "iso-2022-jp"}
-# C0 controls other than tab, LF, VT... kept: \t \n \f \r, and ESC (ISO-2022 encodings use it).
+# C0 control bytes, less \t \n \f \r and ESC (ISO-2022 encodings use ESC): rare in real text.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # category Cc less \t\n\f\r
 _SURROGATES = re.compile("[\ud800-\udfff]")
@@ -167,7 +167,7 @@ class Extracted:
     has_text_layer: bool
 
 
-# --- Messages: one place, so that views and tests can refer to them ---------------------------
+# --- Messages, in one place so that the wording stays consistent ------------------------------
 
 
 def _size(n: int) -> str:

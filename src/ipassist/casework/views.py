@@ -224,7 +224,7 @@ def request_create(request):
     files_form = NewDocumentsForm(request.POST or None, request.FILES or None, max_mb=_max_mb())
     if request.method == "POST" and form.is_valid() and files_form.is_valid():
         data = form.cleaned_data
-        description = files_form.cleaned_data["description"]
+        description = files_form.cleaned_data["files_description"]
         uploads = [(upload, description) for upload in files_form.cleaned_data["files"]]
         try:
             case = services.request_create(by=request.user, data=data, uploads=uploads, request=request)
@@ -334,7 +334,7 @@ def document_upload(request, pk):
                 case=case,
                 by=request.user,
                 upload=upload,
-                description=form.cleaned_data["description"],
+                description=form.cleaned_data["files_description"],
                 request=request,
             )
         except UploadRejected as exc:

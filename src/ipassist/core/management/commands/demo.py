@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
+from ipassist.casework.demo import load_requests
 from ipassist.catalogue.demo import load_programmes
 from ipassist.core import audit
 from ipassist.core.demo import DEMO_PASSWORD, load_organisations_and_users, load_vocabularies
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         counts = sync_reference()
         changed = load_vocabularies()
         org_changes, logins = load_organisations_and_users()
-        changed += org_changes + load_programmes()
+        changed += org_changes + load_programmes() + load_requests()
         if changed:
             audit.record(None, "demo.loaded", changes=changed)
         self.stdout.write(
@@ -35,4 +36,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for row in logins:
-            self.stdout.write(f"  {row['persona']:<20} {row['email']:<30} {row['organisation']}")
+            self.stdout.write(f"  {row['persona']:<22} {row['email']:<30} {row['organisation']}")
