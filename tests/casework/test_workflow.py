@@ -148,6 +148,7 @@ def test_the_whole_journey(
         (State.CLOSED, "reopen", "officer"),  # closed is final
         (State.DECLINED, "submit", "focal_point"),
         (State.SUBMITTED, "no-such-action", "officer"),
+        (State.SUBMITTED, "decline", "focal_point"),  # the provider's move, even without its text
     ],
 )
 def test_invalid_transitions_are_refused_and_change_nothing(client_as, case, start, action, persona):

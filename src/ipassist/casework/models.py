@@ -33,6 +33,10 @@ class InvalidTransition(Exception):
     """A workflow move that the request's state or the caller's role does not allow."""
 
 
+class TextRequired(InvalidTransition):
+    """An allowed move that must carry a reason, a question or an answer, and came without one."""
+
+
 class Side(models.TextChoices):
     """Which side of a request a person acts for; transitions are allowed per side."""
 

@@ -21,6 +21,7 @@ from ipassist.casework.models import (
     Event,
     InvalidTransition,
     Message,
+    TextRequired,
 )
 from ipassist.casework.uploads import UploadRejected, inspect_upload
 from ipassist.core import audit
@@ -152,9 +153,7 @@ def request_transition(
     before = locked.state
     locked.transition(action, side)
     if action in AssistanceRequest.NEEDS_TEXT and not text:
-        raise InvalidTransition(
-            _("Write the reason, question or answer first: the other party will read it.")
-        )
+        raise TextRequired(_("Write the reason, question or answer first: the other party will read it."))
     if action == "submit" and locked.submitted_at is None:
         locked.submitted_at = locked.state_changed_at
     locked.save(update_fields=["state", "state_changed_at", "submitted_at", "updated_at"])

@@ -32,7 +32,13 @@ from ipassist.casework.forms import (
     TransitionForm,
     published_programmes,
 )
-from ipassist.casework.models import WORKING_LANGUAGES, AssistanceRequest, InvalidTransition, Side
+from ipassist.casework.models import (
+    WORKING_LANGUAGES,
+    AssistanceRequest,
+    InvalidTransition,
+    Side,
+    TextRequired,
+)
 from ipassist.casework.uploads import UploadRejected
 from ipassist.core.access import Need
 from ipassist.core.concurrency import StaleEdit
@@ -289,10 +295,10 @@ def request_transition(request, pk, action):
         case = services.request_transition(
             case=case, by=request.user, action=action, text=text, request=request
         )
+    except TextRequired as exc:
+        form.add_error("text", str(exc))
+        return _render_detail(request, case, status=400, transition_form=form, failed_action=action)
     except InvalidTransition as exc:
-        if action in AssistanceRequest.NEEDS_TEXT and not text.strip():
-            form.add_error("text", str(exc))
-            return _render_detail(request, case, status=400, transition_form=form, failed_action=action)
         messages.error(request, str(exc))
     else:
         messages.success(
