@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.utils import override_settings
 
 from ipassist.casework import services
 from ipassist.casework.models import AssistanceRequest
@@ -46,7 +47,20 @@ def _step(case: AssistanceRequest, who: User, action: str, argument: str) -> Non
         services.request_transition(case=case, by=who, action=action, text=argument)
 
 
+# The demo requests are history: their follow-up work (text extraction) runs at once, and their
+# e-mails, to example.* addresses, are kept in memory and dropped instead of being sent or printed.
+QUIET = {
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
 def load_requests() -> int:
+    with override_settings(**QUIET):
+        return _load_requests()
+
+
+def _load_requests() -> int:
     created = 0
     for row in json.loads((DEMO_DIR / "requests.json").read_text(encoding="utf-8")):
         if AssistanceRequest.objects.filter(title=row["title"]).exists():
