@@ -54,7 +54,7 @@ test-browser: setup browser-setup
 test: lint check test-sqlite test-postgres test-browser
 
 bench: setup
-	@echo "No benchmarks yet: see bench/README.md"
+	$(BIN)/python bench/casework_inbox.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/staticfiles

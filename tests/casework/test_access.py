@@ -132,7 +132,7 @@ def test_export(client_as, case, persona):
     response = client_as(persona).get(reverse("casework:export"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     references = [row[0] for row in rows[1:]]
     assert references == ([case.reference] if persona in ON_FILE else [])
     assert AuditEntry.objects.filter(action="request.exported", data__count=len(references)).exists()
@@ -142,7 +142,11 @@ def test_export_neutralises_spreadsheet_formulas(client_as, case):
     AssistanceRequest.objects.filter(pk=case.pk).update(title='=HYPERLINK("http://evil.example")')
     rows = list(
         csv.reader(
-            io.StringIO(client_as("officer").get(reverse("casework:export")).content.decode("utf-8-sig"))
+            io.StringIO(
+                b"".join(client_as("officer").get(reverse("casework:export")).streaming_content).decode(
+                    "utf-8-sig"
+                )
+            )
         )
     )
     assert rows[1][1].startswith("'=")

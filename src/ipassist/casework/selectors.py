@@ -3,6 +3,7 @@ that ``access.get_request_for_user`` returned."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +14,9 @@ from django.utils.translation import pgettext
 
 from ipassist.casework import access
 from ipassist.casework.models import Assignment, AssistanceRequest, Document, Event, Message
-from ipassist.core.models import Country, Organisation, Region, User
+from ipassist.core.models import Country, Membership, Organisation, Region, User
+
+REFERENCE = re.compile(r"\d{4}-\d{5,}")
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,10 @@ def request_list(*, user, filters: InboxFilters, with_state: bool = True) -> Que
     qs = access.requests_visible_to(user)
     if filters.q:
         q = filters.q.strip()
-        qs = qs.filter(Q(reference__iexact=q) | Q(title__icontains=q) | Q(institution__icontains=q))
+        if REFERENCE.fullmatch(q):
+            qs = qs.filter(reference=q)  # the unique index answers it
+        else:
+            qs = qs.filter(Q(title__icontains=q) | Q(institution__icontains=q))
     if with_state and filters.state:
         qs = qs.filter(state=filters.state)
     if filters.kind:
@@ -96,17 +102,24 @@ def state_counts(*, user, filters: InboxFilters) -> dict[str, int]:
 
 
 def filter_choices(*, user) -> dict:
-    """The options of the inbox filters, drawn from what the user can see."""
-    visible = access.requests_visible_to(user)
-    countries = Country.objects.filter(code__in=visible.order_by().values("country_id").distinct())
-    providers = Organisation.objects.filter(pk__in=visible.order_by().values("provider_id").distinct())
+    """The options of the inbox filters, from small tables: reading them from the visible
+    requests would scan the whole inbox on every page."""
     assignees = User.objects.none()
     if access.is_secretariat(user):
-        assignees = User.objects.filter(
-            Q(pk__in=visible.order_by().values("lead_officer_id"))
-            | Q(pk__in=Assignment.objects.filter(request__in=visible).values("expert_id"))
-        ).order_by("full_name", "email")
-    return {"countries": countries, "providers": providers, "assignees": assignees}
+        assignees = (
+            User.objects.filter(
+                memberships__organisation_id__in=access.officer_organisations(user),
+                memberships__role__in=[Membership.Role.OFFICER, Membership.Role.EXPERT],
+                memberships__is_active=True,
+            )
+            .distinct()
+            .order_by("full_name", "email")
+        )
+    return {
+        "countries": Country.objects.filter(region__isnull=False),
+        "providers": access.providers(),
+        "assignees": assignees,
+    }
 
 
 def thread(*, case: AssistanceRequest, user) -> list[Message]:

@@ -13,10 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -66,8 +66,11 @@ def request_list(request):
     user = request.user
     form, filters, values = _filters(request)
     qs = selectors.request_list(user=user, filters=filters)
-    page = Paginator(selectors.page_rows(qs), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.state_counts(user=user, filters=filters)
+    paginator = Paginator(selectors.page_rows(qs), PAGE_SIZE)
+    # The counts per state already say how many rows match: no second COUNT over the inbox.
+    paginator.count = counts[filters.state] if filters.state else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "casework/list.html",
@@ -100,53 +103,67 @@ def _csv_cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
 @login_required
 @require_GET
 def request_export(request):
-    """The filtered list as CSV: the same visibility as the page, and the export is audited."""
+    """The filtered list as CSV, streamed: the same visibility as the page; the export is audited."""
     _form, filters, _values = _filters(request)
     rows = selectors.requests_for_export(user=request.user, filters=filters)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    services.record_export(by=request.user, count=rows.count(), request=request)
+    # One lookup table each, translated now, rather than a translation per cell.
+    states = {value: str(label) for value, label in AssistanceRequest.State.choices}
+    kinds = {value: str(label) for value, label in AssistanceRequest.Kind.choices}
+    language = translation.get_language()
+    now = timezone.now()
+    header = [
+        _("Reference"),
+        _("Subject"),
+        _("State"),
+        _("Kind"),
+        _("Country"),
+        _("Requesting organisation"),
+        _("Addressed to"),
+        _("Submitted"),
+        _("Days in this state"),
+        _("Lead officer"),
+        _("Experts"),
+    ]
+
+    def lines():
+        writer = csv.writer(_Echo())
+        yield "\ufeff" + writer.writerow(header)  # Excel needs the BOM to read UTF-8
+        for case in rows.iterator(chunk_size=2000):
+            # Rows are written while the response streams, after the view returned: keep its
+            # language for country and organisation names.
+            with translation.override(language):
+                line = writer.writerow(
+                    _csv_cell(value)
+                    for value in (
+                        case.reference,
+                        case.title,
+                        states[case.state],
+                        kinds[case.kind],
+                        case.country.name if case.country else "",
+                        case.requester.name,
+                        case.provider.display_name,
+                        case.submitted_at.date().isoformat() if case.submitted_at else "",
+                        (now - case.state_changed_at).days,
+                        case.lead_officer.full_name if case.lead_officer else "",
+                        "; ".join(a.expert.full_name for a in case.live_assignments),
+                    )
+                )
+            yield line
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="requests.csv"'
     response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Reference"),
-            _("Subject"),
-            _("State"),
-            _("Kind"),
-            _("Country"),
-            _("Requesting organisation"),
-            _("Addressed to"),
-            _("Submitted"),
-            _("Days in this state"),
-            _("Lead officer"),
-            _("Experts"),
-        ]
-    )
-    now = timezone.now()
-    count = 0
-    for case in rows.iterator(chunk_size=2000):
-        count += 1
-        writer.writerow(
-            _csv_cell(value)
-            for value in (
-                case.reference,
-                case.title,
-                case.get_state_display(),
-                case.get_kind_display(),
-                case.country.name if case.country else "",
-                case.requester.name,
-                case.provider.display_name,
-                case.submitted_at.date().isoformat() if case.submitted_at else "",
-                (now - case.state_changed_at).days,
-                case.lead_officer.full_name if case.lead_officer else "",
-                "; ".join(a.expert.full_name for a in case.live_assignments),
-            )
-        )
-    services.record_export(by=request.user, count=count, request=request)
     return response
 
 
