@@ -301,3 +301,13 @@ def test_assignment_email_goes_to_the_expert_only_and_links_the_undertaking(
         assignment = services.expert_assign(case=case, by=officer, expert=unassigned_expert)
     assert [m.to for m in mail.outbox] == [[unassigned_expert.email]]
     assert reverse("casework:undertaking", args=[assignment.pk]) in mail.outbox[0].body
+
+
+def test_officers_hear_when_an_expert_declines(
+    case, officer, unassigned_expert, django_capture_on_commit_callbacks
+):
+    assignment = Assignment.objects.create(request=case, expert=unassigned_expert, assigned_by=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_decline(assignment=assignment, by=unassigned_expert)
+    assert [m.to for m in mail.outbox] == [[officer.email]]
+    assert "declined the assignment" in mail.outbox[0].subject

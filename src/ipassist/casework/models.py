@@ -98,9 +98,6 @@ class AssistanceRequest(models.Model):
     NEEDS_TEXT = {"decline", "request_info", "answer"}
     # States in which the requesting state may still change what it asked for.
     REQUESTER_EDITABLE = frozenset({State.DRAFT, State.SUBMITTED, State.INFO_REQUESTED})
-    OPEN_STATES = frozenset(
-        {State.SUBMITTED, State.INFO_REQUESTED, State.ACCEPTED, State.IN_PROGRESS, State.DELIVERED}
-    )
     FINAL_STATES = frozenset({State.DECLINED, State.WITHDRAWN, State.CLOSED})
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
@@ -198,10 +195,6 @@ class AssistanceRequest(models.Model):
         self.state_changed_at = timezone.now()
         return target
 
-    @property
-    def is_open(self) -> bool:
-        return self.state in self.OPEN_STATES
-
 
 class Assignment(models.Model):
     """An expert assigned to a request. The expert sees the file only after accepting the
@@ -234,15 +227,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request.reference} — {self.expert}"
-
-    @property
-    def is_live(self) -> bool:
-        return self.removed_at is None and self.declined_at is None
-
-    @property
-    def is_active(self) -> bool:
-        """Live and accepted: the expert can open the file."""
-        return self.is_live and self.undertaking_accepted_at is not None
 
 
 class Message(models.Model):

@@ -36,6 +36,12 @@ def _subject(event) -> str | None:
         return _("New document on request %(reference)s") % {"reference": reference}
     if event.kind == "assigned":
         return _("You have been asked to work on request %(reference)s") % {"reference": reference}
+    if event.kind == "undertaking":
+        return _("An expert accepted the confidentiality undertaking of request %(reference)s") % {
+            "reference": reference
+        }
+    if event.kind == "assignment_declined":
+        return _("An expert declined the assignment to request %(reference)s") % {"reference": reference}
     return None
 
 
