@@ -285,6 +285,9 @@ class Bench:
         response = client.get(url, params)
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} {params} answered {response.status_code}, not 200")
+        if response.streaming:
+            # The CSV export streams: its rows are read (and its queries run) only as it is consumed.
+            response.body = b"".join(response.streaming_content)
         return response
 
     def queries(self, client, url: str, params: dict) -> tuple[int, object]:
@@ -318,7 +321,7 @@ class Bench:
 
 def describe(response) -> dict:
     """Rows shown and total matches, read from the page (or the CSV) itself."""
-    body = response.content.decode("utf-8-sig")
+    body = (response.body if response.streaming else response.content).decode("utf-8-sig")
     if response["Content-Type"].startswith("text/csv"):
         return {"shown": sum(1 for _ in csv.reader(io.StringIO(body))) - 1, "matches": None}
     heading = re.search(r'id="results-heading">([\d,.\s]+) request', body)
