@@ -311,3 +311,21 @@ def test_officers_hear_when_an_expert_declines(
         services.assignment_decline(assignment=assignment, by=unassigned_expert)
     assert [m.to for m in mail.outbox] == [[officer.email]]
     assert "declined the assignment" in mail.outbox[0].subject
+
+
+def test_a_stale_edit_is_refused_and_says_what_changed(client_as, case):
+    form = {"kind": "legislative", "institution": "Ministry of Justice", "description": "Chapter IV"}
+    first = client_as("focal_point").post(
+        reverse("casework:edit", args=[case.pk]), {**form, "title": "Focal point's subject", "revision": 1}
+    )
+    assert first.status_code == 302
+    stale = client_as("officer").post(
+        reverse("casework:edit", args=[case.pk]), {**form, "title": "Officer's subject", "revision": 1}
+    )
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "someone else changed this request" in body
+    assert "focal@example.org" in body and "subject" in body
+    assert "Officer&#x27;s subject" in body  # the officer's text is kept in the form
+    case.refresh_from_db()
+    assert (case.title, case.revision) == ("Focal point's subject", 2)
