@@ -187,7 +187,6 @@ def _detail_context(request, case: AssistanceRequest, **forms) -> dict:
     context = {
         "case": case,
         "is_provider": is_provider,
-        "is_requester": Side.REQUESTER in user_sides,
         "actions": actions,
         "can_edit": access.can_edit(user, case),
         "can_write": access.can_write(user, case),
