@@ -32,15 +32,24 @@ def _expert_organisations(user) -> frozenset[int]:
     return organisations_where(user, Membership.Role.EXPERT)
 
 
+def _as_id(value) -> int:
+    """A row id from a URL or a form; anything else is the same 404 as a missing row."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        deny()
+
+
 def _active_assignment(user) -> Exists:
-    return Exists(
-        Assignment.objects.filter(
-            request=OuterRef("pk"),
-            expert=user,
-            undertaking_accepted_at__isnull=False,
-            removed_at__isnull=True,
-            declined_at__isnull=True,
-        )
+    return Exists(Assignment.objects.accepted().filter(request=OuterRef("pk"), expert=user))
+
+
+def _roster(organisation_id: int, role: str) -> Q:
+    """Users with an active ``role`` membership of the organisation."""
+    return Q(
+        memberships__organisation_id=organisation_id,
+        memberships__role=role,
+        memberships__is_active=True,
     )
 
 
@@ -112,13 +121,9 @@ def get_request_for_user(user, pk, need: Need = Need.VIEW) -> AssistanceRequest:
 
     ``Need.CREATE`` on a request means adding a document to it.
     """
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        deny()
     case = (
         requests_visible_to(user)
-        .filter(pk=pk)
+        .filter(pk=_as_id(pk))
         .select_related("provider", "requester", "country", "programme", "lead_officer")
         .first()
     )
@@ -129,10 +134,7 @@ def get_request_for_user(user, pk, need: Need = Need.VIEW) -> AssistanceRequest:
 
 def get_document_for_user(user, pk, document_pk) -> tuple[AssistanceRequest, Document]:
     case = get_request_for_user(user, pk)
-    try:
-        document = case.documents.filter(pk=int(document_pk)).first()
-    except (TypeError, ValueError):
-        document = None
+    document = case.documents.filter(pk=_as_id(document_pk)).first()
     if document is None:
         deny()
     return case, document
@@ -145,21 +147,24 @@ def pending_assignments_for(user) -> QuerySet[Assignment]:
     """
     if not getattr(user, "is_authenticated", False):
         return Assignment.objects.none()
-    return Assignment.objects.filter(
-        expert=user,
-        undertaking_accepted_at__isnull=True,
-        removed_at__isnull=True,
-        declined_at__isnull=True,
-        request__provider_id__in=_expert_organisations(user),
-    ).exclude(request__state__in=AssistanceRequest.FINAL_STATES)
+    return (
+        Assignment.objects.live()
+        .filter(
+            expert=user,
+            undertaking_accepted_at__isnull=True,
+            request__provider_id__in=_expert_organisations(user),
+        )
+        .exclude(request__state__in=AssistanceRequest.FINAL_STATES)
+    )
 
 
 def get_pending_assignment_for_user(user, pk) -> Assignment:
-    try:
-        assignment = pending_assignments_for(user).select_related("request__provider", "assigned_by")
-        assignment = assignment.filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        assignment = None
+    assignment = (
+        pending_assignments_for(user)
+        .select_related("request__provider", "assigned_by")
+        .filter(pk=_as_id(pk))
+        .first()
+    )
     if assignment is None:
         deny()
     return assignment
@@ -167,14 +172,9 @@ def get_pending_assignment_for_user(user, pk) -> Assignment:
 
 def eligible_experts(case: AssistanceRequest) -> QuerySet[User]:
     """Experts on the provider's roster who are not already on this request."""
-    on_file = Assignment.objects.filter(request=case, removed_at__isnull=True, declined_at__isnull=True)
+    on_file = Assignment.objects.live().filter(request=case)
     return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=case.provider_id,
-            memberships__role=Membership.Role.EXPERT,
-            memberships__is_active=True,
-        )
+        User.objects.filter(_roster(case.provider_id, Membership.Role.EXPERT), is_active=True)
         .exclude(pk__in=on_file.values("expert_id"))
         .order_by("full_name", "email")
         .distinct()
@@ -183,12 +183,7 @@ def eligible_experts(case: AssistanceRequest) -> QuerySet[User]:
 
 def eligible_leads(case: AssistanceRequest) -> QuerySet[User]:
     return (
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=case.provider_id,
-            memberships__role=Membership.Role.OFFICER,
-            memberships__is_active=True,
-        )
+        User.objects.filter(_roster(case.provider_id, Membership.Role.OFFICER), is_active=True)
         .order_by("full_name", "email")
         .distinct()
     )
@@ -197,27 +192,11 @@ def eligible_leads(case: AssistanceRequest) -> QuerySet[User]:
 def recipients(case: AssistanceRequest, *, internal: bool = False) -> QuerySet[User]:
     """Everyone who may read ``case`` now (only the provider's officers for internal matters):
     the people an e-mail about it may go to. The same rules as :func:`requests_visible_to`."""
-    people = Q(
-        memberships__organisation_id=case.requester_id,
-        memberships__role=Membership.Role.FOCAL_POINT,
-        memberships__is_active=True,
-    )
+    people = _roster(case.requester_id, Membership.Role.FOCAL_POINT)
     if case.submitted_at is not None:
-        officers = Q(
-            memberships__organisation_id=case.provider_id,
-            memberships__role=Membership.Role.OFFICER,
-            memberships__is_active=True,
-        )
-        experts = Q(
-            memberships__organisation_id=case.provider_id,
-            memberships__role=Membership.Role.EXPERT,
-            memberships__is_active=True,
-            pk__in=Assignment.objects.filter(
-                request=case,
-                undertaking_accepted_at__isnull=False,
-                removed_at__isnull=True,
-                declined_at__isnull=True,
-            ).values("expert_id"),
+        officers = _roster(case.provider_id, Membership.Role.OFFICER)
+        experts = _roster(case.provider_id, Membership.Role.EXPERT) & Q(
+            pk__in=Assignment.objects.accepted().filter(request=case).values("expert_id")
         )
         people = officers if internal else people | officers | experts
     elif internal:

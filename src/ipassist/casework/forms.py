@@ -37,20 +37,7 @@ class RequestForm(forms.ModelForm):
 
     class Meta:
         model = AssistanceRequest
-        fields = [
-            "requester",
-            "provider",
-            "kind",
-            "programme",
-            "title",
-            "institution",
-            "description",
-            "desired_start",
-            "desired_end",
-            "timeframe_note",
-            "working_languages",
-            "contacts",
-        ]
+        fields = ["requester", *AssistanceRequest.CONTENT_FIELDS]
         widgets = {
             "desired_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "desired_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -94,6 +94,20 @@ class AssistanceRequest(models.Model):
         "reopen": _("Reopen"),
         "close": _("Close"),
     }
+    # What the request form edits, in the order the form and a change list show them.
+    CONTENT_FIELDS = (
+        "provider",
+        "kind",
+        "programme",
+        "title",
+        "institution",
+        "description",
+        "desired_start",
+        "desired_end",
+        "timeframe_note",
+        "working_languages",
+        "contacts",
+    )
     # Actions that must carry a written reason or question, shown to the requesting state.
     NEEDS_TEXT = {"decline", "request_info", "answer"}
     # States in which the requesting state may still change what it asked for.
@@ -196,6 +210,19 @@ class AssistanceRequest(models.Model):
         return target
 
 
+# Neither removed by an officer nor declined by the expert.
+LIVE_ASSIGNMENT = models.Q(removed_at__isnull=True, declined_at__isnull=True)
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def live(self) -> AssignmentQuerySet:
+        return self.filter(LIVE_ASSIGNMENT)
+
+    def accepted(self) -> AssignmentQuerySet:
+        """Live, with the undertaking accepted: the expert can open the file."""
+        return self.live().filter(undertaking_accepted_at__isnull=False)
+
+
 class Assignment(models.Model):
     """An expert assigned to a request. The expert sees the file only after accepting the
     confidentiality undertaking; removing the assignment ends access at once."""
@@ -212,12 +239,14 @@ class Assignment(models.Model):
     declined_at = models.DateTimeField(null=True, blank=True)
     removed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AssignmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["assigned_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "expert"],
-                condition=models.Q(removed_at__isnull=True, declined_at__isnull=True),
+                condition=LIVE_ASSIGNMENT,
                 name="one_live_assignment_per_expert",
             )
         ]

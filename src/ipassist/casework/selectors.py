@@ -66,14 +66,7 @@ def request_list(*, user, filters: InboxFilters, with_state: bool = True) -> Que
     if filters.assignee:
         qs = qs.filter(
             Q(lead_officer=filters.assignee)
-            | Exists(
-                Assignment.objects.filter(
-                    request=OuterRef("pk"),
-                    expert=filters.assignee,
-                    removed_at__isnull=True,
-                    declined_at__isnull=True,
-                )
-            )
+            | Exists(Assignment.objects.live().filter(request=OuterRef("pk"), expert=filters.assignee))
         )
     if filters.age:
         qs = qs.filter(_age_range(filters.age, timezone.now()))
@@ -170,9 +163,7 @@ def documents(*, case: AssistanceRequest) -> list[Document]:
 
 
 def assignments(*, case: AssistanceRequest) -> list[Assignment]:
-    return list(
-        case.assignments.filter(removed_at__isnull=True, declined_at__isnull=True).select_related("expert")
-    )
+    return list(case.assignments.live().select_related("expert"))
 
 
 def my_pending_assignments(*, user) -> QuerySet[Assignment]:
@@ -187,9 +178,7 @@ def requests_for_export(*, user, filters: InboxFilters) -> QuerySet[AssistanceRe
     return page_rows(request_list(user=user, filters=filters)).prefetch_related(
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.filter(
-                removed_at__isnull=True, declined_at__isnull=True
-            ).select_related("expert"),
+            queryset=Assignment.objects.live().select_related("expert"),
             to_attr="live_assignments",
         )
     )

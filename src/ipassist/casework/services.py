@@ -29,20 +29,6 @@ from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import check_revision
 from ipassist.core.models import AuditEntry, User
 
-# The fields of a request that its form edits, in the order a change list shows them.
-CONTENT_FIELDS = (
-    "provider",
-    "kind",
-    "programme",
-    "title",
-    "institution",
-    "description",
-    "desired_start",
-    "desired_end",
-    "timeframe_note",
-    "working_languages",
-    "contacts",
-)
 # Once submitted, the request is in the provider's inbox: it can no longer be readdressed.
 FIXED_AFTER_SUBMISSION = ("provider",)
 
@@ -67,8 +53,10 @@ def files_removed_on_failure():
     a failed write then leaves no orphan file, even for files stored by nested services.
     """
     names = _stored_files.get()
-    token = _stored_files.set([]) if names is None else None
-    names = _stored_files.get()
+    token = None
+    if names is None:  # the outermost block owns the list; nested ones share it
+        names = []
+        token = _stored_files.set(names)
     start = len(names)
     try:
         yield
@@ -101,7 +89,7 @@ def request_create(*, by, data: dict, uploads=(), request=None) -> AssistanceReq
         requester=requester,
         country_id=requester.country_id,
         created_by=by,
-        **{name: data[name] for name in CONTENT_FIELDS if name in data},
+        **{name: data[name] for name in AssistanceRequest.CONTENT_FIELDS if name in data},
     )
     # A readable reference from the year and the row id; unique because the id is.
     case.reference = f"{case.created_at:%Y}-{case.pk:05d}"
@@ -124,7 +112,11 @@ def request_update(
         data = {k: v for k, v in data.items() if k not in FIXED_AFTER_SUBMISSION}
     elif "provider" in data and not access.providers().filter(pk=data["provider"].pk).exists():
         deny()
-    changed = [name for name in CONTENT_FIELDS if name in data and getattr(locked, name) != data[name]]
+    changed = [
+        name
+        for name in AssistanceRequest.CONTENT_FIELDS
+        if name in data and getattr(locked, name) != data[name]
+    ]
     if not changed:
         return locked
     for name in changed:
@@ -208,7 +200,8 @@ def assignment_remove(*, case: AssistanceRequest, by, assignment_pk: int, reques
     case = access.get_request_for_user(by, case.pk, need=Need.TRIAGE)
     assignment = (
         Assignment.objects.select_for_update()
-        .filter(request=case, pk=assignment_pk, removed_at__isnull=True, declined_at__isnull=True)
+        .live()
+        .filter(request=case, pk=assignment_pk)
         .select_related("expert")
         .first()
     )

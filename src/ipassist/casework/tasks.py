@@ -57,9 +57,7 @@ def notify_event(event_id: int) -> int:
     case = event.request
     if event.kind == "assigned":
         # Only the assigned expert hears of an assignment, and only that it exists.
-        assignment = Assignment.objects.filter(
-            pk=event.data.get("assignment"), removed_at__isnull=True
-        ).first()
+        assignment = Assignment.objects.live().filter(pk=event.data.get("assignment")).first()
         people = [assignment.expert] if assignment else []
         path_name, kwargs = "casework:undertaking", {"pk": event.data.get("assignment")}
     else:
