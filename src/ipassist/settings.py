@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "ipassist.core",
     "ipassist.catalogue",
     "ipassist.casework",
+    "ipassist.events",
 ]
 
 MIDDLEWARE = [

@@ -3,12 +3,9 @@ audit entry, and queues its e-mails and background work to run after the transac
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +25,7 @@ from ipassist.core import audit
 from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import check_revision
 from ipassist.core.models import AuditEntry, User
+from ipassist.core.storage import files_removed_on_failure, stored_file
 
 # Once submitted, the request is in the provider's inbox: it can no longer be readdressed.
 FIXED_AFTER_SUBMISSION = ("provider",)
@@ -40,35 +38,6 @@ def _event(
     if notify:
         transaction.on_commit(lambda: tasks.notify_event.enqueue(event.pk))
     return event
-
-
-_stored_files: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("stored_files", default=None)
-
-
-@contextlib.contextmanager
-def files_removed_on_failure():
-    """Delete the files stored inside the block when the block raises.
-
-    Django has no on-rollback hook, so the service that owns the transaction wraps it in this:
-    a failed write then leaves no orphan file, even for files stored by nested services.
-    """
-    names = _stored_files.get()
-    token = None
-    if names is None:  # the outermost block owns the list; nested ones share it
-        names = []
-        token = _stored_files.set(names)
-    start = len(names)
-    try:
-        yield
-    except BaseException:
-        for name in names[start:]:
-            with contextlib.suppress(OSError):
-                default_storage.delete(name)
-        del names[start:]
-        raise
-    finally:
-        if token is not None:
-            _stored_files.reset(token)
 
 
 # --- requests ------------------------------------------------------------------------------------
@@ -289,8 +258,7 @@ def document_add(*, case: AssistanceRequest, by, upload, description: str = "", 
         description=description.strip()[:300],
     )
     with files_removed_on_failure(), transaction.atomic():
-        document.file.save("upload", upload, save=False)
-        _stored_files.get().append(document.file.name)
+        stored_file(document.file, upload)
         document.save()
         _event(case, by, Event.Kind.DOCUMENT, document=document.pk, name=document.name)
         audit.record(

@@ -10,6 +10,7 @@ from ipassist.core.models import (
     Membership,
     Organisation,
     Person,
+    ProfessionalBackground,
     Region,
     RegionGrouping,
     Topic,
@@ -92,6 +93,11 @@ class VocabularyAdmin(admin.ModelAdmin):
 admin.site.register(Topic, VocabularyAdmin)
 admin.site.register(AudienceType, VocabularyAdmin)
 admin.site.register(ActivityType, VocabularyAdmin)
+
+
+@admin.register(ProfessionalBackground)
+class ProfessionalBackgroundAdmin(VocabularyAdmin):
+    list_display = [*VocabularyAdmin.list_display, "audience"]
 
 
 @admin.register(AuditEntry)

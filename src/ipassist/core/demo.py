@@ -17,6 +17,7 @@ from ipassist.core.models import (
     Country,
     Membership,
     Organisation,
+    ProfessionalBackground,
     RegionGrouping,
     Topic,
     User,
@@ -70,6 +71,15 @@ def load_vocabularies() -> int:
                 model, {"code": term["code"]}, {"position": position, **_translated("label", term["labels"])}
             )
             changed += did
+    audiences = {a.code: a.pk for a in AudienceType.objects.all()}
+    for position, term in enumerate(data["backgrounds"]):
+        values = {
+            "position": position,
+            "audience_id": audiences.get(term["audience"]),
+            **_translated("label", term["labels"]),
+        }
+        _obj, did = upsert(ProfessionalBackground, {"code": term["code"]}, values)
+        changed += did
     return changed
 
 

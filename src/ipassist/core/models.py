@@ -334,6 +334,24 @@ class AudienceType(VocabularyTerm):
         verbose_name_plural = _("audience types")
 
 
+class ProfessionalBackground(VocabularyTerm):
+    """What a participant does (judge, prosecutor, customs officer …), for registration and statistics."""
+
+    audience = models.ForeignKey(
+        AudienceType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="backgrounds",
+        verbose_name=_("audience type"),
+        help_text=_("The audience type this background counts under in statistics."),
+    )
+
+    class Meta(VocabularyTerm.Meta):
+        verbose_name = _("professional background")
+        verbose_name_plural = _("professional backgrounds")
+
+
 class ActivityType(VocabularyTerm):
     class Meta(VocabularyTerm.Meta):
         verbose_name = _("activity type")
