@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
 from ipassist.casework.models import AssistanceRequest
 from ipassist.catalogue.models import Programme, ProgrammeVersion
-from ipassist.core.models import Membership, Organisation, User
+from ipassist.core.models import ActivityType, Membership, Organisation, ProfessionalBackground, User
+from ipassist.events.models import Activity, Participant
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -78,3 +81,40 @@ class AssistanceRequestFactory(factory.django.DjangoModelFactory):
     contacts = "A. Contact, Legal Adviser, contact@example.org"
     state = AssistanceRequest.State.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """An announced, private national workshop of next month; pass ``is_public=True`` for the register."""
+
+    class Meta:
+        model = Activity
+
+    title_en = factory.Sequence(lambda n: f"National Workshop on IP Enforcement no. {n}")
+    description_en = "Training for judges, prosecutors and customs officers on border measures."
+    kind = factory.LazyFunction(lambda: ActivityType.objects.get(code="workshop"))
+    level = Activity.Level.NATIONAL
+    status = Activity.Status.ANNOUNCED
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=2))
+    city = "Nairobi"
+    country_id = "KE"
+    provider = factory.SubFactory(OrganisationFactory)
+    working_languages = ["en"]
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    activity = factory.SubFactory(ActivityFactory)
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.given_name.lower()}.{o.family_name.lower()}@example.org")
+    organisation_name = "High Court"
+    country_id = "KE"
+    background = factory.LazyFunction(lambda: ProfessionalBackground.objects.get(code="judge"))
+    position = "Judge"
+    consent_at = factory.LazyFunction(timezone.now)
+    consent_text = "I agree."
+    status = Participant.Status.APPROVED
+    dedupe_key = factory.LazyAttribute(lambda o: f"email:{o.email}")
