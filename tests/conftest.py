@@ -12,8 +12,13 @@ Personas (see docs/access.md):
   anonymous          not signed in
 """
 
+import uuid
+
+import psycopg
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.utils import translation
 
@@ -156,3 +161,23 @@ def client_as(request, db):
         return client
 
     return make
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path):
+    """A new, empty database of the suite's backend, for subprocesses that need real concurrent
+    transactions (the test database is wrapped in one transaction per test)."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
+        return
+    db = settings.DATABASES["default"]
+    name = f"ipassist_concurrency_{uuid.uuid4().hex[:8]}"
+    admin = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "dbname": "postgres"}
+    if db.get("PASSWORD"):
+        admin["password"] = db["PASSWORD"]
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    yield f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

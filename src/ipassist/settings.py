@@ -211,4 +211,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    # fontTools logs every glyph subset at INFO when a certificate PDF is drawn.
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", include("ipassist.core.urls")),
     path("catalogue/", include("ipassist.catalogue.urls")),
     path("requests/", include("ipassist.casework.urls")),
+    path("events/", include("ipassist.events.urls")),
     prefix_default_language=True,
 )
 

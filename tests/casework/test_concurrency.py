@@ -9,33 +9,11 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import psycopg
-import pytest
-from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path):
-    if connection.vendor == "sqlite":
-        yield f"sqlite:///{tmp_path / 'concurrency.sqlite3'}"
-        return
-    db = settings.DATABASES["default"]
-    name = f"ipassist_concurrency_{uuid.uuid4().hex[:8]}"
-    admin = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "dbname": "postgres"}
-    if db.get("PASSWORD"):
-        admin["password"] = db["PASSWORD"]
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    yield f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
-    with psycopg.connect(**admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_exactly_one_of_two_conflicting_edits_wins(fresh_database_url):

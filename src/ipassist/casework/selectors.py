@@ -10,10 +10,10 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from ipassist.casework import access
 from ipassist.casework.models import Assignment, AssistanceRequest, Document, Event, Message
+from ipassist.core.concurrency import field_labels
 from ipassist.core.models import Country, Membership, Organisation, Region, User
 
 REFERENCE = re.compile(r"\d{4}-\d{5,}")
@@ -122,13 +122,6 @@ def thread(*, case: AssistanceRequest, user) -> list[Message]:
     return list(messages)
 
 
-def field_labels(names: list[str]) -> str:
-    """The labels of request fields, for "who changed what" lines."""
-    return pgettext("list separator", ", ").join(
-        str(AssistanceRequest._meta.get_field(name).verbose_name) for name in names
-    )
-
-
 def _event_detail(event: Event) -> str:
     data, State = event.data, AssistanceRequest.State
     if event.kind == Event.Kind.TRANSITION:
@@ -137,7 +130,7 @@ def _event_detail(event: Event) -> str:
             "after": State(data["after"]).label,
         }
     if event.kind == Event.Kind.EDITED:
-        return field_labels(data.get("fields", []))
+        return field_labels(AssistanceRequest, data.get("fields", []))
     if event.kind in (Event.Kind.ASSIGNED, Event.Kind.UNASSIGNED):
         return data.get("expert", "")
     if event.kind == Event.Kind.LEAD:

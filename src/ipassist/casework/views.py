@@ -41,7 +41,8 @@ from ipassist.casework.models import (
 )
 from ipassist.casework.uploads import UploadRejected
 from ipassist.core.access import Need
-from ipassist.core.concurrency import StaleEdit
+from ipassist.core.concurrency import StaleEdit, describe
+from ipassist.core.exports import Echo, csv_cell
 
 PAGE_SIZE = 50
 
@@ -97,19 +98,6 @@ def request_list(request):
     )
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: quote those."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_GET
 def request_export(request):
@@ -137,14 +125,14 @@ def request_export(request):
     ]
 
     def lines():
-        writer = csv.writer(_Echo())
+        writer = csv.writer(Echo())
         yield "\ufeff" + writer.writerow(header)  # Excel needs the BOM to read UTF-8
         for case in rows.iterator(chunk_size=2000):
             # Rows are written while the response streams, after the view returned: keep its
             # language for country and organisation names.
             with translation.override(language):
                 line = writer.writerow(
-                    _csv_cell(value)
+                    csv_cell(value)
                     for value in (
                         case.reference,
                         case.title,
@@ -287,9 +275,7 @@ def request_edit(request, pk):
                     case=case, by=request.user, expected_revision=expected, data=data, request=request
                 )
             except StaleEdit as stale:
-                conflict, revision = stale, stale.current_revision
-                for change in conflict.changes:
-                    change["labels"] = selectors.field_labels(change["fields"])
+                conflict, revision = describe(stale, AssistanceRequest), stale.current_revision
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect(case)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import pgettext
 
 from ipassist.core import audit
 
@@ -34,3 +35,17 @@ def check_revision(locked: models.Model, expected: int, action: str) -> None:
     """Raise StaleEdit when the locked row's revision is not the one the editor started from."""
     if locked.revision != expected:
         raise StaleEdit(current_revision=locked.revision, changes=changes_since(locked, action, expected))
+
+
+def field_labels(model: type[models.Model], names: list[str]) -> str:
+    """The labels of ``model``'s fields, for "who changed what" lines."""
+    return pgettext("list separator", ", ").join(
+        str(model._meta.get_field(name).verbose_name) for name in names
+    )
+
+
+def describe(stale: StaleEdit, model: type[models.Model]) -> StaleEdit:
+    """Add the readable ``labels`` of the changed fields to each change of a refused edit."""
+    for change in stale.changes:
+        change["labels"] = field_labels(model, change["fields"])
+    return stale

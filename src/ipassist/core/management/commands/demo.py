@@ -6,6 +6,7 @@ from ipassist.catalogue.demo import load_programmes
 from ipassist.core import audit
 from ipassist.core.demo import DEMO_PASSWORD, load_organisations_and_users, load_vocabularies
 from ipassist.core.reference import sync_reference
+from ipassist.events.demo import load_activities
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         counts = sync_reference()
         changed = load_vocabularies()
         org_changes, logins = load_organisations_and_users()
-        changed += org_changes + load_programmes() + load_requests()
+        changed += org_changes + load_programmes() + load_requests() + load_activities()
         if changed:
             audit.record(None, "demo.loaded", changes=changed)
         self.stdout.write(
