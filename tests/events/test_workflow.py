@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ipassist.core.access import Need
 from ipassist.core.concurrency import StaleEdit
-from ipassist.core.models import AuditEntry, Country, ProfessionalBackground
+from ipassist.core.models import ActivityType, AuditEntry, Country, ProfessionalBackground
 from ipassist.events import access, services
 from ipassist.events.models import Activity, Attendance, Certificate, InvalidTransition, Participant
 from ipassist.events.services import RegistrationRefused
@@ -377,9 +377,10 @@ def test_participant_list_filters_and_pages(client_as, activity):
 
 
 def test_register_filters(client, provider, officer):
+    long_ago = timezone.localdate() - timedelta(days=400)
     past = ActivityFactory(
         provider=provider, is_public=True, title_en="Past Colloquium", country_id="FR",
-        start_date=timezone.localdate() - timedelta(days=400), end_date=timezone.localdate() - timedelta(days=399),
+        start_date=long_ago, end_date=long_ago + timedelta(days=1),
     )  # fmt: skip
     upcoming = ActivityFactory(
         provider=provider, is_public=True, title_en="Upcoming Workshop", country_id="PE"

@@ -405,6 +405,8 @@ _LEGACY = (
 )
 _MULTIBYTE = ["gb18030", "big5", "cp932", "euc_jp", "cp949"]
 _LABELS = {"cp932": "shift_jis", "cp949": "euc-kr", "gb18030": "gb18030", "big5": "big5", "euc_jp": "euc-jp"}
+# C0 control bytes, less \t \n \f \r and ESC: rare in text, common in binaries.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Characters that a wrong single-byte decoding puts inside words (Polish "ł" read as cp1252 is "³").
 _SUSPICIOUS = set("¹²³¼½¾ªº£¥¤¦§¨©«¬®¯°±µ¶·¿÷†‡‰ƒˆ™¢¡\u00b8\u00d7\u02dc")  # and cedilla, times, small tilde
@@ -462,6 +464,13 @@ def _implausibility(text: str) -> int:
         scripts = {_script(ch) for ch in letters}
         if len(scripts) > 1:
             score += 5
+        # Names are "Capitalised" or in CAPITALS: a capital after a small letter is a sign of
+        # a wrong decoding (Arabic read as Cyrillic) when an accented or non-Latin letter is involved.
+        score += 2 * sum(
+            1
+            for a, b in zip(letters, letters[1:], strict=False)
+            if a.islower() and b.isupper() and not (a.isascii() and b.isascii())
+        )
         if scripts == {"LATIN"} and len(letters) >= 3:
             accented = sum(1 for ch in letters if not ch.isascii())
             if accented / len(letters) > 0.6:
@@ -510,7 +519,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise _damaged() from exc
         else:
-            if b"\x00" in data:
+            if b"\x00" in data or len(data) - len(data.translate(None, _CONTROL_BYTES)) > len(data) / 100:
                 raise _not_a_list()
             try:
                 text, label = data.decode("utf-8"), "utf-8"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import secrets
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -592,6 +593,8 @@ class Evaluation(models.Model):
     recorded in :class:`EvaluationReceipt`, which does not point here.
     """
 
+    # A random key: a sequential one would pair the n-th answer with the n-th receipt.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evaluations")
     participant = models.OneToOneField(
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluation"
@@ -611,7 +614,7 @@ class Evaluation(models.Model):
     STANDARD_SCALES = ("satisfaction", "relevance", "knowledge_before", "knowledge_after")
 
     class Meta:
-        ordering = ["activity", "id"]
+        ordering = ["activity", "submitted_on"]
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
 
