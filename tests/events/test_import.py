@@ -453,7 +453,7 @@ def test_malformed_rows_are_reported_by_row_and_column_and_nothing_is_imported(a
             "Unknown professional background: “astronaut”. Use a code or name from the template.",
         ),
         (7, "Organisation", "This is 301 characters long; at most 300 are allowed."),
-        (8, "Given name", "“12345” does not look like a given name."),
+        (8, "Given name", "“12345” does not look like a name."),
         (8, "Gender", "Unknown gender: “maybe”. Write female, male, other, or leave it empty."),
         (9, "Organisation", "The organisation is missing."),
         (9, "Country", "The country is missing."),
@@ -546,7 +546,7 @@ def test_a_missing_name_column_is_one_clear_error(activity, officer):
     with pytest.raises(UploadRejected) as refused:
         preview(activity, officer, csv_bytes([["Kamau", "Court", "KE", "judge"]], header))
     assert refused.value.message == (
-        "The list has no column for the given name (header row 1). Add it, or use the template."
+        "The list has no column for: given name (header row 1). Add it, or use the template."
     )
 
 
@@ -980,3 +980,26 @@ def test_the_preview_page_in_arabic(client_as, activity, officer):
     assert response.status_code == 200
     assert 'dir="rtl"' in response.content.decode()
     assert "فاطمة" in response.content.decode()
+
+
+def test_approving_through_the_page_says_who_got_a_seat(client_as, activity, officer):
+    Activity.objects.filter(pk=activity.pk).update(capacity=2)
+    job = preview(activity, officer, csv_bytes())
+    response = client_as("officer").post(
+        reverse("events:import_preview", args=[activity.pk, job.pk]),
+        {"action": "apply", "approve": "1"},
+        follow=True,
+    )
+    assert "1 new registration approved, 2 put on the waiting list." in response.content.decode()
+    assert activity.participants.filter(status=Participant.Status.WAITLISTED).count() == 2
+
+
+def test_an_unknown_action_changes_nothing(client_as, activity, officer):
+    job = preview(activity, officer, csv_bytes())
+    before = snapshot(activity)
+    response = client_as("officer").post(
+        reverse("events:import_preview", args=[activity.pk, job.pk]), {"action": "delete"}
+    )
+    assert response.status_code == 400
+    assert "Choose whether to import the list or to discard it." in response.content.decode()
+    assert snapshot(activity) == before

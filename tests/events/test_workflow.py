@@ -65,9 +65,7 @@ def test_officer_creates_an_activity_in_preparation(client_as, provider, officer
         },
     )
     assert response.status_code == 400  # the type is chosen by id, not by code
-    kind = __import__("ipassist.core.models", fromlist=["ActivityType"]).ActivityType.objects.get(
-        code="seminar"
-    )
+    kind = ActivityType.objects.get(code="seminar")
     response = client.post(
         reverse("events:create"),
         {
@@ -93,9 +91,7 @@ def test_officer_creates_an_activity_in_preparation(client_as, provider, officer
 
 
 def test_activity_form_refuses_end_before_start_and_no_venue(client_as, provider):
-    kind = __import__("ipassist.core.models", fromlist=["ActivityType"]).ActivityType.objects.get(
-        code="seminar"
-    )
+    kind = ActivityType.objects.get(code="seminar")
     start = timezone.localdate()
     response = client_as("officer").post(
         reverse("events:create"),

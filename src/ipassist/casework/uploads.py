@@ -293,7 +293,7 @@ def inspect_upload(
         if size == 0:
             raise _empty()
         if head.startswith(_ZIP_MAGIC):
-            with _open_zip(fileobj, max_unzipped_bytes=max_unzipped_bytes, max_entries=max_entries) as zf:
+            with open_zip(fileobj, max_unzipped_bytes=max_unzipped_bytes, max_entries=max_entries) as zf:
                 kind = _zip_kind(zf)
             content_type = CONTENT_TYPES[kind]
         elif _PDF_MAGIC in head:
@@ -375,7 +375,7 @@ def _declared_entry_count(fileobj) -> int | None:
     return None if total == 0xFFFF else total
 
 
-def _open_zip(fileobj, *, max_unzipped_bytes: int, max_entries: int) -> zipfile.ZipFile:
+def open_zip(fileobj, *, max_unzipped_bytes: int, max_entries: int) -> zipfile.ZipFile:
     """Open a zip and apply the bomb and path checks, without decompressing anything."""
     declared = _declared_entry_count(fileobj)
     if declared is not None and declared > max_entries:
@@ -596,7 +596,7 @@ def _alnum_at_least(text: str, needed: int) -> bool:
 
 
 def _docx_text(fileobj, *, max_unzipped_bytes: int, max_chars: int) -> str:
-    with _open_zip(fileobj, max_unzipped_bytes=max_unzipped_bytes, max_entries=DEFAULT_MAX_ENTRIES):
+    with open_zip(fileobj, max_unzipped_bytes=max_unzipped_bytes, max_entries=DEFAULT_MAX_ENTRIES):
         pass  # checks only; python-docx reopens the file
     fileobj.seek(0)
     # python-docx parses with its own lxml parser, XMLParser(resolve_entities=False) (docx.oxml.
@@ -620,7 +620,7 @@ def _docx_blocks(container):
 
 
 def _odt_text(fileobj, *, max_unzipped_bytes: int, max_chars: int) -> str:
-    with _open_zip(fileobj, max_unzipped_bytes=max_unzipped_bytes, max_entries=DEFAULT_MAX_ENTRIES) as zf:
+    with open_zip(fileobj, max_unzipped_bytes=max_unzipped_bytes, max_entries=DEFAULT_MAX_ENTRIES) as zf:
         xml = _read_part(zf, "content.xml", max_unzipped_bytes, refuse_beyond=True)
     # A new parser per call: lxml parsers must not be shared between threads.
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)

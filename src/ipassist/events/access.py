@@ -26,6 +26,7 @@ from ipassist.events.models import (
     ActivityDocument,
     Invitation,
     Participant,
+    ParticipantImport,
     Series,
     Speaker,
 )
@@ -274,6 +275,15 @@ def get_certificate_for_user(user, pk, participant_pk):
     if certificate is None:
         deny()
     return activity, participant, certificate
+
+
+def get_import_for_user(user, pk, job_pk) -> tuple[Activity, ParticipantImport]:
+    """A participant import of an activity that ``user`` organises; anything else is 404."""
+    activity = get_activity_for_user(user, pk, need=Need.TRIAGE)
+    job = activity.imports.filter(pk=_as_id(job_pk)).first()
+    if job is None:
+        deny()
+    return activity, job
 
 
 def linked_request_visible(user, activity: Activity) -> bool:

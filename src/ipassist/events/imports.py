@@ -25,6 +25,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 import warnings
@@ -39,9 +40,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ipassist.casework.uploads import DEFAULT_MAX_ENTRIES, UploadRejected, _open_zip
+from ipassist.casework.uploads import DEFAULT_MAX_ENTRIES, UploadRejected, open_zip
 from ipassist.core import audit
-from ipassist.core.access import Need, deny
+from ipassist.core.access import Need
 from ipassist.core.models import Country, ProfessionalBackground
 from ipassist.events import access, services
 from ipassist.events.models import Activity, InvalidTransition, Participant, ParticipantImport
@@ -277,6 +278,17 @@ def _field_labels() -> dict[str, str]:
     }
 
 
+def _missing_messages() -> dict[str, str]:
+    """One sentence per field (not a label inside a sentence: translations agree in gender)."""
+    return {
+        "given_name": _("The given name is missing."),
+        "family_name": _("The family name is missing."),
+        "organisation_name": _("The organisation is missing."),
+        "country": _("The country is missing."),
+        "background": _("The professional background is missing."),
+    }
+
+
 def _missing_columns(columns: dict[str, int]) -> list[str]:
     labels = _field_labels()
     missing = []
@@ -410,6 +422,9 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1
 _CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 # Characters that a wrong single-byte decoding puts inside words (Polish "ł" read as cp1252 is "³").
 _SUSPICIOUS = set("¹²³¼½¾ªº£¥¤¦§¨©«¬®¯°±µ¶·¿÷†‡‰ƒˆ™¢¡\u00b8\u00d7\u02dc")  # and cedilla, times, small tilde
+# Letters that exist in names but seldom (Icelandic eth and thorn, i grave): what Czech "ě" and
+# Turkish "ş", "ğ" become when read as Western European.
+_RARE = set("ðþÐÞìÌÿ")
 _TOKEN = re.compile(r"[^\s,;\t\"'()\[\]/.:@<>=+\-_|0-9]+")
 
 
@@ -461,6 +476,7 @@ def _implausibility(text: str) -> int:
         letters = [ch for ch in token if ch.isalpha() and ch not in "ªº"]
         odd = sum(1 for ch in token if ch in _SUSPICIOUS or unicodedata.category(ch)[0] in "SNC")
         score += 3 * odd if letters else odd
+        score += sum(1 for ch in letters if ch in _RARE)
         scripts = {_script(ch) for ch in letters}
         if len(scripts) > 1:
             score += 5
@@ -468,7 +484,7 @@ def _implausibility(text: str) -> int:
         # a wrong decoding (Arabic read as Cyrillic) when an accented or non-Latin letter is involved.
         score += 2 * sum(
             1
-            for a, b in zip(letters, letters[1:], strict=False)
+            for a, b in itertools.pairwise(letters)
             if a.islower() and b.isupper() and not (a.isascii() and b.isascii())
         )
         if scripts == {"LATIN"} and len(letters) >= 3:
@@ -658,7 +674,7 @@ def _csv_records(text: str):
 def _xlsx_records(data: bytes) -> list[tuple[int, list]]:
     """(row number, values) of the non-empty rows of the first worksheet."""
     fileobj = io.BytesIO(data)
-    zf = _open_zip(
+    zf = open_zip(
         fileobj, max_unzipped_bytes=settings.CASEWORK_MAX_UNZIPPED_BYTES, max_entries=DEFAULT_MAX_ENTRIES
     )
     with zf:
@@ -797,15 +813,10 @@ class _Checker:
         return True
 
     def _name(self, number: int, column: str, name: str, value: str) -> None:
-        labels = _field_labels()
         if not value:
-            self.problem(number, column, _("The %(field)s is missing.") % {"field": labels[name]})
+            self.problem(number, column, _missing_messages()[name])
         elif not any(ch.isalpha() for ch in value):
-            self.problem(
-                number,
-                column,
-                _("“%(value)s” does not look like a %(field)s.") % {"value": value, "field": labels[name]},
-            )
+            self.problem(number, column, _("“%(value)s” does not look like a name.") % {"value": value})
         elif len(value) > _max_length(name):
             self._too_long(number, column, name, value)
 
@@ -821,9 +832,7 @@ class _Checker:
         column = self.header(name)
         if not value:
             if required:
-                self.problem(
-                    number, column, _("The %(field)s is missing.") % {"field": _field_labels()[name]}
-                )
+                self.problem(number, column, _missing_messages()[name])
             return
         if len(value) > _max_length(name):
             self._too_long(number, column, name, value)
@@ -849,7 +858,7 @@ class _Checker:
     def _lookup(self, number: int, name: str, value: str, table: dict, values: dict) -> None:
         column = self.header(name)
         if not value:
-            self.problem(number, column, _("The %(field)s is missing.") % {"field": _field_labels()[name]})
+            self.problem(number, column, _missing_messages()[name])
             return
         code = table.get(fold(value)) or table.get(fold(_PARENTHESES.sub(" ", value)))
         if code is None:
@@ -974,8 +983,7 @@ def _check_records(records, *, kind: str, encoding: str, sha256: str, file_name:
     if missing:
         raise UploadRejected(
             ngettext(
-                "The list has no column for the %(missing)s (header row %(row)d). "
-                "Add it, or use the template.",
+                "The list has no column for: %(missing)s (header row %(row)d). Add it, or use the template.",
                 "The list has no columns for: %(missing)s (header row %(row)d). "
                 "Add them, or use the template.",
                 len(missing),
@@ -1112,19 +1120,6 @@ def _counts(rows: list[dict]) -> dict[str, int]:
 # --- services ----------------------------------------------------------------------------------
 
 
-def get_import_for_user(user, pk, job_pk) -> tuple[Activity, ParticipantImport]:
-    """An import of an activity that ``user`` organises; anything else is 404."""
-    activity = access.get_activity_for_user(user, pk, need=Need.TRIAGE)
-    try:
-        job_id = int(job_pk)
-    except (TypeError, ValueError):
-        deny()
-    job = activity.imports.filter(pk=job_id).first()
-    if job is None:
-        deny()
-    return activity, job
-
-
 def import_preview(
     *, activity: Activity, by, upload, consent_confirmed: bool, request=None
 ) -> ParticipantImport:
@@ -1204,6 +1199,10 @@ def import_apply(
         ) from None
 
 
+# Checked when the rows were read and chosen by the import itself: no query per row to check them again.
+_RELATIONS = ["activity", "country", "background", "user", "invitation", "registered_by", "decided_by"]
+
+
 def _apply(*, job: ParticipantImport, activity: Activity, by, approve: bool, request) -> ParticipantImport:
     Activity.objects.select_for_update().filter(pk=activity.pk).first()
     job = ParticipantImport.objects.select_for_update().get(pk=job.pk)
@@ -1240,7 +1239,7 @@ def _apply(*, job: ParticipantImport, activity: Activity, by, approve: bool, req
             dedupe_key=row_key(row),
             **values_of(row),
         )
-        participant.clean_fields(exclude=["activity", "country", "background", "user", "invitation"])
+        participant.clean_fields(exclude=_RELATIONS)
         new.append(participant)
     created = Participant.objects.bulk_create(new, batch_size=500)
 
@@ -1258,7 +1257,7 @@ def _apply(*, job: ParticipantImport, activity: Activity, by, approve: bool, req
             organisation_name=participant.organisation_name,
         )
         participant.revision += 1
-        participant.clean_fields(exclude=["activity", "country", "background", "user", "invitation"])
+        participant.clean_fields(exclude=_RELATIONS)
     Participant.objects.bulk_update(changed, [*FIELDS, "dedupe_key", "revision"], batch_size=500)
 
     approved = waitlisted = 0

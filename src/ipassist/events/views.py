@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipassist.casework.access import requests_visible_to
@@ -674,7 +675,11 @@ def attendance_sheet(request, pk):
         changed = services.attendance_save(
             activity=activity, by=request.user, participant_ids=ids, present=present, request=request
         )
-        messages.success(request, _("Attendance saved (%(count)d changes).") % {"count": changed})
+        messages.success(
+            request,
+            ngettext("Attendance saved (%(count)d change).", "Attendance saved (%(count)d changes).", changed)
+            % {"count": changed},
+        )
         return redirect(f"{reverse('events:attendance', kwargs={'pk': activity.pk})}?page={page.number}")
     marked = selectors.presence(ids)
     rows = [
@@ -700,5 +705,13 @@ def certificates_issue(request, pk):
     except InvalidTransition as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("%(count)d certificate(s) of attendance issued.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d certificate of attendance issued.",
+                "%(count)d certificates of attendance issued.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect("events:participants", pk=activity.pk)

@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ipassist.casework.uploads import UploadRejected
@@ -122,7 +122,7 @@ def import_template(request, pk, fmt):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, pk, job):
-    activity, job = imports.get_import_for_user(request.user, pk, job)
+    activity, job = access.get_import_for_user(request.user, pk, job)
     error, status = "", 200
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -163,14 +163,35 @@ def import_preview(request, pk, job):
 
 
 def _imported_message(job: ParticipantImport) -> str:
-    message = _(
-        "The list was imported: %(created)d new registrations, %(updated)d with corrected details, "
-        "%(unchanged)d already registered and unchanged."
-    ) % {"created": job.created_count, "updated": job.updated_count, "unchanged": job.unchanged_count}
+    parts = {
+        "created": ngettext("%(count)d new registration", "%(count)d new registrations", job.created_count)
+        % {"count": job.created_count},
+        "updated": ngettext(
+            "%(count)d with corrected details", "%(count)d with corrected details", job.updated_count
+        )
+        % {"count": job.updated_count},
+        "unchanged": ngettext(
+            "%(count)d already registered and unchanged",
+            "%(count)d already registered and unchanged",
+            job.unchanged_count,
+        )
+        % {"count": job.unchanged_count},
+    }
+    message = _("The list was imported: %(created)s, %(updated)s, %(unchanged)s.") % parts
     if job.approved_count or job.waitlisted_count:
-        message += " " + _(
-            "%(approved)d new registrations were approved and %(waitlisted)d put on the waiting list."
-        ) % {"approved": job.approved_count, "waitlisted": job.waitlisted_count}
+        decisions = {
+            "approved": ngettext(
+                "%(count)d new registration approved",
+                "%(count)d new registrations approved",
+                job.approved_count,
+            )
+            % {"count": job.approved_count},
+            "waitlisted": ngettext(
+                "%(count)d put on the waiting list", "%(count)d put on the waiting list", job.waitlisted_count
+            )
+            % {"count": job.waitlisted_count},
+        }
+        message += " " + _("%(approved)s, %(waitlisted)s.") % decisions
     return message
 
 

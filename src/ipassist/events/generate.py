@@ -1,0 +1,774 @@
+"""Generated activities and participants: realistic volume for load tests, benchmarks and a local
+register that looks lived in.
+
+    ipassist generate --activities 400 --participants 8000 --seed 1
+    ipassist generate --clear
+
+What it makes: activities of the providers in the database (or of two generated providers when
+there are none) held in the countries of every UN M49 region (weighted: Africa and Asia most,
+Oceania least, and some countries far more often than others), of every type of the events
+register, at every level, over the years 2012 to the year after the reference date (more in recent
+years; mostly online in 2020-2021); themes that bring their topics, audiences and the professional
+backgrounds of their participants; titles and descriptions in English, French, Spanish and Arabic;
+speakers, invited governments (those in the database) and participants — ``--participants`` in
+all, spread over the activities by their size — with names of their country's naming culture
+(Latin, Arabic, Cyrillic, Chinese, Korean, Japanese, Thai, Greek, Persian scripts, Vietnamese …),
+genders (some left blank), statuses, attendance for past activities, certificates and evaluations.
+
+Reproducible: every choice comes from one ``random.Random(seed)``, and every date is counted from
+the reference date (``REFERENCE_DATE`` unless ``--reference-date`` says otherwise), never from
+the clock; the same seed, reference date and database give the same rows. Only the columns Django
+fills itself (``created_at``, ``recorded_at``, ``issued_at``) hold the time of loading;
+``registered_at`` is set to the consent time.
+
+Generated rows are marked: their activities are created by the inactive account
+``generator@ipassist.invalid``, and generated series and organisations have slugs that start with
+``gen-``. ``--clear`` removes exactly those (and everything that hangs on the activities).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+import re
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import F, Min, QuerySet
+from django.utils import translation
+
+from ipassist.core.models import (
+    ActivityType,
+    AudienceType,
+    Country,
+    Organisation,
+    ProfessionalBackground,
+    Topic,
+    User,
+)
+from ipassist.events.models import (
+    EVENT_TYPE_CODES,
+    LANGUAGES,
+    Activity,
+    Attendance,
+    Certificate,
+    Evaluation,
+    EvaluationReceipt,
+    Invitation,
+    Participant,
+    Series,
+    Speaker,
+)
+from ipassist.events.services import CONSENT_TEXT, dedupe_key
+
+#: Dates are counted from here unless the caller gives another day (``--reference-date``).
+REFERENCE_DATE = date(2026, 11, 1)
+FIRST_YEAR = 2012
+GENERATOR_EMAIL = "generator@ipassist.invalid"
+SLUG_PREFIX = "gen-"
+#: Activities written per transaction; their participants and attendance go with them.
+CHUNK = 1000
+BATCH = 2000
+
+TABLES_FILE = Path(__file__).resolve().parent / "demo" / "generator.json"
+# UN M49 regions: Africa, Asia, the Americas, Europe, Oceania.
+REGION_WEIGHTS = {"002": 28, "142": 30, "019": 18, "150": 16, "009": 5}
+# INTERPOL's legal services are about criminal law: its activities lean that way.
+PROVIDER_THEMES = {"interpol": {"criminal": 6, "border": 3, "legislation": 2, "judicial": 2}}
+MAGHREB = ("DZ", "MA", "MR", "TN", "DJ", "KM", "LB")  # Arab states where French is a working language
+
+
+@functools.cache
+def tables() -> dict:
+    return json.loads(TABLES_FILE.read_text(encoding="utf-8"))
+
+
+def generated_activities() -> QuerySet[Activity]:
+    return Activity.objects.filter(created_by__email=GENERATOR_EMAIL)
+
+
+def has_generated() -> bool:
+    return generated_activities().exists()
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D").replace("ß", "ss").replace("ø", "o").replace("ł", "l")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+@dataclass
+class Plan:
+    """One activity before it is written, with what its participants are drawn from."""
+
+    provider: Organisation
+    theme: str
+    kind: str
+    level: str
+    start: date
+    end: date
+    host: str | None  # country code; None when online only
+    city: str
+    online: bool
+    status: str
+    is_public: bool
+    registration: str
+    deadline: date | None
+    capacity: int | None
+    pool: list[str]  # where participants come from
+    size: float  # relative number of participants
+    series_key: tuple | None
+    anonymous: bool
+    languages: list[str]
+    topics: list[str]
+    audiences: list[str]
+    co_organiser: Organisation | None
+    activity: Activity | None = None
+
+
+@dataclass
+class Result:
+    activities: int = 0
+    participants: int = 0
+    attendance: int = 0
+    certificates: int = 0
+    evaluations: int = 0
+    speakers: int = 0
+    invitations: int = 0
+    series: int = 0
+    seconds: float = 0.0
+    countries: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        rate = self.participants / self.seconds if self.seconds else 0
+        return (
+            f"{self.activities:,} activities ({self.series:,} new series, {self.speakers:,} speakers, "
+            f"{self.invitations:,} invitations), {self.participants:,} participants, "
+            f"{self.attendance:,} attendance days, {self.certificates:,} certificates, "
+            f"{self.evaluations:,} evaluations in {self.seconds:.1f} s ({rate:,.0f} participants/s)"
+        )
+
+
+class Generator:
+    def __init__(self, *, seed: int, reference: date = REFERENCE_DATE):
+        self.seed = seed
+        self.rng = random.Random(seed)  # noqa: S311 — made-up data, reproducible by design
+        self.reference = reference
+        self.t = tables()
+        known = dict(
+            Country.objects.filter(code__in=list(self.t["countries"]))
+            .order_by("code")
+            .values_list("code", "region_id")
+        )
+        self.subregion = dict(
+            Country.objects.filter(code__in=list(known)).order_by("code").values_list("code", "subregion_id")
+        )
+        if not known:
+            raise LookupError("No countries: load the reference data first (ipassist demo).")
+        self.region = known
+        self.codes = sorted(known)
+        # Some countries ask for, and host, far more activities than others.
+        self.weight = {code: min(self.rng.paretovariate(1.4), 25.0) for code in self.codes}
+        self.by_region: dict[str, list[str]] = {}
+        self.by_subregion: dict[str, list[str]] = {}
+        for code in self.codes:
+            self.by_region.setdefault(known[code], []).append(code)
+            self.by_subregion.setdefault(self.subregion[code], []).append(code)
+        self.regions = [r for r in REGION_WEIGHTS if r in self.by_region]
+        self.kinds = {t.code: t for t in ActivityType.objects.filter(code__in=EVENT_TYPE_CODES)}
+        missing = set(EVENT_TYPE_CODES) - set(self.kinds)
+        if missing:
+            raise LookupError(
+                f"Activity types missing ({', '.join(sorted(missing))}): run ipassist demo first."
+            )
+        self.topics = {t.code: t.pk for t in Topic.objects.all()}
+        self.audiences = {t.code: t.pk for t in AudienceType.objects.all()}
+        self.backgrounds = {t.code: t.pk for t in ProfessionalBackground.objects.all()}
+        with translation.override("en"):
+            self.consent_text = str(CONSENT_TEXT)
+        self.country_names = dict(Country.objects.values_list("code", "name_en"))
+        self.series: dict[tuple, Series] = {}
+
+    # --- accounts and organisations --------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """The marker account and the organisations activities are drawn from (read, or created)."""
+        self.user, _created = User.objects.get_or_create(
+            email=GENERATOR_EMAIL,
+            defaults={"full_name": "Generated data", "is_active": False, "password": make_password(None)},
+        )
+        providers = list(
+            Organisation.objects.filter(kind=Organisation.Kind.PROVIDER, is_active=True).order_by("slug")
+        )
+        if not providers:
+            providers = [
+                Organisation.objects.get_or_create(
+                    slug=f"{SLUG_PREFIX}provider-{letter}",
+                    defaults={
+                        "kind": Organisation.Kind.PROVIDER,
+                        "name_en": f"Generated Provider {letter.upper()}",
+                        "acronym_en": f"GP{letter.upper()}",
+                    },
+                )[0]
+                for letter in ("a", "b")
+            ]
+        self.providers = providers
+        self.by_country: dict[str, list[Organisation]] = {}
+        self.governments: dict[str, Organisation] = {}
+        others = Organisation.objects.exclude(kind=Organisation.Kind.PROVIDER).filter(
+            is_active=True, country__isnull=False
+        )
+        for org in others.order_by("slug"):
+            self.by_country.setdefault(org.country_id, []).append(org)
+            if org.kind == Organisation.Kind.GOVERNMENT:
+                self.governments.setdefault(org.country_id, org)
+        self.series = {}
+
+    # --- planning ---------------------------------------------------------------------------------
+
+    def pick(self, weights: dict):
+        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
+
+    def country_in(self, pool: list[str]) -> str:
+        return self.rng.choices(pool, weights=[self.weight[c] for c in pool])[0]
+
+    def host_country(self) -> str:
+        region = self.pick({r: REGION_WEIGHTS[r] for r in self.regions})
+        return self.country_in(self.by_region[region])
+
+    def start_day(self) -> date:
+        last = self.reference.year + 1
+        years = {y: 1 + 0.06 * (y - FIRST_YEAR) for y in range(FIRST_YEAR, last + 1)}
+        year = self.pick(years)
+        start = date(year, 1, 6) + timedelta(days=self.rng.randrange(350))
+        return start - timedelta(days=max(0, start.weekday() - 3))  # starts Monday to Thursday
+
+    def plan(self) -> Plan:
+        rng, t = self.rng, self.t
+        provider = self.rng.choice(self.providers)
+        theme = self.pick(PROVIDER_THEMES.get(provider.slug) or dict.fromkeys(t["themes"], 1))
+        kind = self.pick({code: k["weight"] for code, k in t["kinds"].items()})
+        levels = {code: lv["weight"] for code, lv in t["levels"].items()}
+        if kind in ("expert_mission", "study_visit"):
+            levels = {"national": 8, "subregional": 1}
+        level = self.pick(levels)
+        start = self.start_day()
+        low, high = t["kinds"][kind]["days"]
+        end = start + timedelta(days=rng.randint(low, high) - 1)
+        pandemic = date(2020, 3, 15) <= start <= date(2021, 12, 31)
+        online = kind == "distance_learning" or (pandemic and rng.random() < 0.7)
+        host = None if online and (kind == "distance_learning" or rng.random() < 0.8) else self.host_country()
+        hybrid = host is not None and not online and rng.random() < 0.08
+        home = host or self.host_country()
+        if level == "national":
+            pool = [home]
+        elif level == "subregional":
+            pool = self.by_subregion[self.subregion[home]]
+        elif level == "regional":
+            pool = self.by_region[self.region[home]]
+        elif level == "interregional":
+            regions = rng.sample(self.regions, k=min(3, len(self.regions)))
+            pool = [c for r in regions for c in self.by_region[r]]
+        else:
+            pool = self.codes
+        future = start > self.reference
+        if future:
+            status = self.pick({"announced": 80, "draft": 16, "cancelled": 4})
+        else:
+            status = self.pick({"announced": 97, "cancelled": 3})
+        public_share = {"expert_mission": 0.2, "meeting": 0.5, "study_visit": 0.6}.get(kind, 0.88)
+        if kind in ("expert_mission", "colloquium", "meeting", "study_visit"):
+            registration = self.pick({"closed": 7, "nomination": 3})
+        else:
+            registration = self.pick({"nomination": 55, "open": 35, "closed": 10})
+        deadline = None
+        if registration != "closed" and rng.random() < 0.85:
+            deadline = start - timedelta(days=rng.randint(7, 30))
+        low, high = t["kinds"][kind]["capacity"]
+        size = rng.uniform(low, high)
+        capacity = None if rng.random() < 0.15 else round(size * rng.uniform(1.0, 1.3))
+        if status == "draft":
+            size = 0.0  # nobody registers before the activity is announced
+        elif status == "cancelled":
+            size *= 0.5
+        series_key = None
+        recurring = level != "national" and kind in ("workshop", "seminar", "conference", "training_course")
+        if recurring and rng.random() < 0.25:
+            series_key = (
+                provider.slug,
+                theme,
+                kind,
+                level,
+                self.region[home] if level != "international" else "",
+            )
+        culture_lang = t["cultures"][t["countries"][home][1]]["lang"]
+        languages = ["en"]
+        if culture_lang in ("fr", "es", "ar"):
+            languages = [culture_lang, "en"] if level in ("national", "subregional") else ["en", culture_lang]
+        if level in ("interregional", "international") and rng.random() < 0.4:
+            languages += [lang for lang in ("fr", "es", "ar") if lang not in languages]
+        theme_t = t["themes"][theme]
+        topics = rng.sample(theme_t["topics"], k=rng.randint(2, len(theme_t["topics"])))
+        if rng.random() < 0.2:
+            extra = rng.choice(sorted(self.topics))
+            topics += [extra] if extra not in topics else []
+        audiences = rng.sample(theme_t["audiences"], k=rng.randint(1, len(theme_t["audiences"])))
+        co_organiser = None
+        if host and host in self.by_country and rng.random() < 0.3:
+            co_organiser = rng.choice(self.by_country[host])
+        return Plan(
+            provider=provider,
+            theme=theme,
+            kind=kind,
+            level=level,
+            start=start,
+            end=end,
+            host=host,
+            city=t["countries"][host][0] if host else "",
+            online=online or hybrid,
+            status=status,
+            is_public=rng.random() < public_share,
+            registration=registration,
+            deadline=deadline,
+            capacity=capacity,
+            pool=pool,
+            size=size,
+            series_key=series_key,
+            anonymous=rng.random() < 0.8,
+            languages=languages,
+            topics=[code for code in topics if code in self.topics],
+            audiences=[code for code in audiences if code in self.audiences],
+            co_organiser=co_organiser,
+        )
+
+    # --- texts ------------------------------------------------------------------------------------
+
+    def texts(self, plan: Plan) -> dict:
+        kind, level, theme = (
+            self.t["kinds"][plan.kind],
+            self.t["levels"][plan.level],
+            self.t["themes"][plan.theme],
+        )
+        fr_label, fr_gender = kind["fr"]
+        ar_label, ar_gender = kind["ar"]
+        fr_level = level["fr"][0 if fr_gender == "m" else 1]
+        ar_level = level["ar"][0 if ar_gender == "m" else 1]
+        titles = {
+            "en": f"{level['en']} {kind['en']} on {theme['subject']['en']}",
+            "fr": f"{fr_label} {fr_level} sur {theme['subject']['fr']}",
+            "es": f"{kind['es']} {level['es']} sobre {theme['subject']['es']}",
+            "ar": f"{ar_label} {ar_level} بشأن {theme['subject']['ar']}",
+        }
+        values = {}
+        for lang, _label in LANGUAGES:
+            note = self.t["note"][lang].format(seed=self.seed)
+            values[f"title_{lang}"] = titles[lang][:300]
+            values[f"description_{lang}"] = f"{theme['description'][lang]}\n\n{note}"
+        return values
+
+    # --- people -----------------------------------------------------------------------------------
+
+    def person(self, country: str) -> tuple[str, str, str, str, str]:
+        """(given name, family name, ASCII e-mail stem, gender, language of their institution)."""
+        rng = self.rng
+        culture = self.t["cultures"][self.t["countries"][country][1]]
+        female = rng.random() < 0.42
+        given = rng.choice(culture["female" if female else "male"])
+        family = rng.choice(culture["family"])
+        native = rng.random() < culture.get("native_share", 0)
+        if isinstance(family, list) and len(family) == 4:
+            family = family[2:] if female else family[:2]
+        if isinstance(given, str):
+            given = [given, given]
+        if isinstance(family, str):
+            family = [family, family]
+        gender = self.pick({"female" if female else "male": 84, "": 15, "other": 1})
+        lang = culture["lang"]
+        if lang == "ar" and not native:
+            lang = "fr" if country in MAGHREB else "en"
+        index = 0 if native else 1
+        stem = f"{_ascii(given[1])}.{_ascii(family[1])}"
+        return given[index], family[index], stem, gender, lang
+
+    def participants(self, plan: Plan, count: int, serial: int, invitations: dict[str, Invitation]) -> list:
+        rng, t = self.rng, self.t
+        activity = plan.activity
+        past = plan.end < self.reference
+        backgrounds = t["themes"][plan.theme]["backgrounds"]
+        if plan.status == "cancelled":
+            statuses = {"withdrawn": 40, "approved": 45, "pending": 10, "rejected": 5}
+        elif past:
+            statuses = {"approved": 86, "withdrawn": 7, "rejected": 5, "waitlisted": 2}
+        else:
+            statuses = {"pending": 38, "approved": 50, "waitlisted": 4, "rejected": 3, "withdrawn": 5}
+        keys: set[str] = set()
+        rows = []
+        for n in range(count):
+            country = plan.host if plan.level == "national" and plan.host and rng.random() < 0.93 else None
+            country = country or self.country_in(plan.pool)
+            given, family, stem, gender, lang = self.person(country)
+            background = self.pick(backgrounds) if rng.random() < 0.9 else rng.choice(sorted(t["positions"]))
+            organisation = rng.choice(t["organisations"][background][lang])
+            position = rng.choice(t["positions"][background][lang])
+            email = ""
+            if rng.random() < 0.88:
+                email = f"{stem}.{serial + n}@{background.replace('_', '-')}.{country.lower()}.example"
+            key = dedupe_key(
+                email=email,
+                given_name=given,
+                family_name=family,
+                country_id=country,
+                organisation_name=organisation,
+            )
+            if key in keys:  # the same name, country and institution twice: give this one an address
+                email = f"{stem}.{serial + n}@{background.replace('_', '-')}.{country.lower()}.example"
+                key = dedupe_key(
+                    email=email,
+                    given_name=given,
+                    family_name=family,
+                    country_id=country,
+                    organisation_name=organisation,
+                )
+            keys.add(key)
+            status = self.pick(statuses)
+            consent = datetime.combine(
+                plan.start - timedelta(days=rng.randint(8, 75)), datetime.min.time(), tzinfo=UTC
+            ) + timedelta(minutes=rng.randrange(7 * 60, 19 * 60))
+            if consent.date() > self.reference:
+                consent = consent.replace(
+                    year=self.reference.year, month=self.reference.month, day=self.reference.day
+                )
+            decided = None if status == "pending" else consent + timedelta(days=rng.randint(1, 10))
+            if decided is not None and decided.date() > self.reference:
+                decided = consent
+            invitation = invitations.get(country) if plan.registration == "nomination" else None
+            rows.append(
+                Participant(
+                    activity=activity,
+                    invitation=invitation,
+                    given_name=given,
+                    family_name=family,
+                    email=email,
+                    organisation_name=organisation,
+                    country_id=country,
+                    background_id=self.backgrounds[background],
+                    position=position,
+                    gender=gender,
+                    consent_at=consent,
+                    consent_text=self.consent_text,
+                    status=status,
+                    dedupe_key=key,
+                    decided_at=decided,
+                )
+            )
+        return rows
+
+    def speakers(self, plan: Plan) -> list[Speaker]:
+        rng = self.rng
+        count = {"conference": (2, 6), "expert_mission": (1, 3), "distance_learning": (1, 3)}.get(
+            plan.kind, (1, 4)
+        )
+        speakers = []
+        for _ in range(rng.randint(*count)):
+            national = plan.host is not None and rng.random() < 0.4
+            country = plan.host if national else self.country_in(self.codes)
+            given, family, _stem, _gender, _lang = self.person(country)
+            background = self.pick(self.t["themes"][plan.theme]["backgrounds"])
+            affiliation = rng.choice(self.t["organisations"][background]["en"])
+            speakers.append(
+                Speaker(
+                    activity=plan.activity,
+                    name=f"{given} {family}",
+                    affiliation=f"{affiliation}, {self.country_names.get(country, country)}",
+                    country_id=country,
+                    is_expert=rng.random() < 0.9,
+                    listed_publicly=rng.random() < 0.3,
+                )
+            )
+        return speakers
+
+    # --- writing ----------------------------------------------------------------------------------
+
+    def series_for(self, plan: Plan, result: Result) -> Series | None:
+        if plan.series_key is None:
+            return None
+        if plan.series_key not in self.series:
+            slug = f"{SLUG_PREFIX}{self.seed}-{len(self.series) + 1:05d}"
+            texts = self.texts(plan)
+            series, created = Series.objects.get_or_create(
+                slug=slug,
+                defaults={
+                    "provider": plan.provider,
+                    **{f"title_{lang}": texts[f"title_{lang}"] for lang, _l in LANGUAGES},
+                    **{f"description_{lang}": texts[f"description_{lang}"] for lang, _l in LANGUAGES},
+                },
+            )
+            result.series += created
+            self.series[plan.series_key] = series
+        return self.series[plan.series_key]
+
+    def write_chunk(self, plans: list[Plan], counts: list[int], serial: int, result: Result) -> int:
+        rng = self.rng
+        activities = []
+        for plan in plans:
+            plan.activity = Activity(
+                kind=self.kinds[plan.kind],
+                level=plan.level,
+                status=plan.status,
+                is_public=plan.is_public,
+                start_date=plan.start,
+                end_date=plan.end,
+                city=plan.city,
+                country_id=plan.host,
+                online=plan.online,
+                provider=plan.provider,
+                series=self.series_for(plan, result),
+                working_languages=plan.languages,
+                registration=plan.registration,
+                registration_deadline=plan.deadline,
+                capacity=plan.capacity,
+                evaluation_open=plan.status == "announced" and 0 <= (self.reference - plan.end).days <= 30,
+                evaluation_anonymous=plan.anonymous,
+                created_by=self.user,
+                **self.texts(plan),
+            )
+            activities.append(plan.activity)
+        Activity.objects.bulk_create(activities, batch_size=BATCH)
+        result.activities += len(activities)
+
+        through_rows = {"topics": [], "audiences": [], "co_organisers": []}
+        for plan in plans:
+            a = plan.activity.pk
+            through_rows["topics"] += [(a, self.topics[code]) for code in plan.topics]
+            through_rows["audiences"] += [(a, self.audiences[code]) for code in plan.audiences]
+            if plan.co_organiser is not None:
+                through_rows["co_organisers"].append((a, plan.co_organiser.pk))
+        for name, rows in through_rows.items():
+            through = getattr(Activity, name).through
+            target = getattr(Activity, name).field.m2m_reverse_field_name()
+            through.objects.bulk_create(
+                [through(activity_id=a, **{f"{target}_id": b}) for a, b in rows], batch_size=BATCH
+            )
+
+        speakers = [s for plan in plans for s in self.speakers(plan)]
+        Speaker.objects.bulk_create(speakers, batch_size=BATCH)
+        result.speakers += len(speakers)
+
+        invitations, participants = [], []
+        for plan, count in zip(plans, counts, strict=True):
+            invited = {}
+            if plan.registration == "nomination" and plan.status != "draft":
+                for code in sorted(set(plan.pool) & set(self.governments))[:8]:
+                    invited[code] = Invitation(
+                        activity=plan.activity, organisation=self.governments[code], quota=rng.randint(2, 4)
+                    )
+            rows = self.participants(plan, count, serial, invited)
+            serial += count
+            nominated = Counter(
+                p.country_id
+                for p in rows
+                if p.invitation is not None and p.status in Participant.COUNTS_AGAINST_QUOTA
+            )
+            for code, invitation in invited.items():
+                invitation.quota = max(invitation.quota, nominated[code])
+            invitations += invited.values()
+            participants += rows
+        Invitation.objects.bulk_create(invitations, batch_size=BATCH)
+        for p in participants:
+            if p.invitation is not None:
+                p.invitation_id = p.invitation.pk
+        Participant.objects.bulk_create(participants, batch_size=BATCH)
+        # registered_at is set by Django to the time of loading; the consent time is when it happened.
+        Participant.objects.filter(activity__in=[p.activity for p in plans]).update(
+            registered_at=F("consent_at")
+        )
+        result.invitations += len(invitations)
+        result.participants += len(participants)
+        result.countries.update(p.country_id for p in participants)
+
+        by_activity: dict[int, list[Participant]] = {}
+        for p in participants:
+            by_activity.setdefault(p.activity_id, []).append(p)
+        attendance, certificates, evaluations, receipts = [], [], [], []
+        for plan in plans:
+            if plan.end >= self.reference or plan.status != "announced":
+                continue
+            activity = plan.activity
+            days = activity.days
+            needed = activity.days_needed_for_certificate()
+            issue = rng.random() < 0.7
+            evaluated = rng.random() < 0.6
+            number = 0
+            for p in by_activity.get(activity.pk, []):
+                if p.status != "approved":
+                    continue
+                present = days if rng.random() < 0.75 else [d for d in days if rng.random() < 0.75]
+                attendance += [Attendance(participant_id=p.pk, day=d) for d in present]
+                if issue and len(present) >= needed:
+                    number += 1
+                    certificates.append(
+                        Certificate(
+                            participant_id=p.pk,
+                            number=f"{activity.start_date:%Y}-{activity.pk:05d}-{number:04d}",
+                            days_attended=len(present),
+                        )
+                    )
+                if evaluated and present and rng.random() < 0.45:
+                    before = self.pick({1: 15, 2: 35, 3: 35, 4: 12, 5: 3})
+                    comment = rng.choice(self.t["comments"]) if rng.random() < 0.3 else ""
+                    evaluations.append(
+                        Evaluation(
+                            activity=activity,
+                            participant_id=None if activity.evaluation_anonymous else p.pk,
+                            submitted_on=activity.end_date + timedelta(days=rng.randint(0, 14)),
+                            satisfaction=self.pick({1: 2, 2: 5, 3: 18, 4: 45, 5: 30}),
+                            relevance=self.pick({1: 2, 2: 6, 3: 20, 4: 42, 5: 30}),
+                            knowledge_before=before,
+                            knowledge_after=min(5, before + rng.choice((0, 1, 1, 2))),
+                            improve=comment,
+                        )
+                    )
+                    receipts.append(EvaluationReceipt(participant_id=p.pk, activity=activity))
+        Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+        Certificate.objects.bulk_create(certificates, batch_size=BATCH)
+        Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
+        EvaluationReceipt.objects.bulk_create(receipts, batch_size=BATCH)
+        result.attendance += len(attendance)
+        result.certificates += len(certificates)
+        result.evaluations += len(evaluations)
+        return serial
+
+    def run(
+        self, *, activities: int, participants: int, progress: Callable[[str], None] | None = None
+    ) -> Result:
+        started = time.perf_counter()
+        result = Result()
+        with transaction.atomic():
+            self.prepare()
+        plans = [self.plan() for _ in range(activities)]
+        # Participants go to activities in proportion to their size (none to drafts).
+        weights = [p.size for p in plans]
+        counts = [0] * activities
+        if participants and sum(weights) > 0:
+            for index in self.rng.choices(range(activities), weights=weights, k=participants):
+                counts[index] += 1
+        serial = 1
+        for first in range(0, activities, CHUNK):
+            with transaction.atomic():
+                serial = self.write_chunk(
+                    plans[first : first + CHUNK], counts[first : first + CHUNK], serial, result
+                )
+            for plan in plans[first : first + CHUNK]:
+                plan.activity = None  # let the written rows go
+            if progress is not None:
+                done = min(first + CHUNK, activities)
+                progress(
+                    f"  {done:,} of {activities:,} activities, {result.participants:,} participants "
+                    f"({time.perf_counter() - started:.0f} s)"
+                )
+        with transaction.atomic():
+            first_years = (
+                Activity.objects.filter(series__in=list(self.series.values()))
+                .values("series")
+                .annotate(first=Min("start_date"))
+            )
+            for row in first_years:
+                Series.objects.filter(pk=row["series"]).update(since=row["first"].year)
+        result.seconds = time.perf_counter() - started
+        return result
+
+
+def generate(
+    *,
+    activities: int,
+    participants: int,
+    seed: int,
+    reference: date = REFERENCE_DATE,
+    progress: Callable[[str], None] | None = None,
+) -> Result:
+    return Generator(seed=seed, reference=reference).run(
+        activities=activities, participants=participants, progress=progress
+    )
+
+
+def add_participants(
+    activity: Activity, count: int, *, seed: int, status: str = Participant.Status.APPROVED
+) -> list[Participant]:
+    """``count`` generated participants for an existing activity, all with ``status`` (for benchmarks
+    that need one large activity). Their e-mail addresses are unique, so is their ``dedupe_key``."""
+    generator = Generator(seed=seed)
+    pool = [activity.country_id] if activity.country_id in generator.weight else generator.codes
+    plan = Plan(
+        provider=activity.provider,
+        theme="judicial",
+        kind=activity.kind.code,
+        level=activity.level,
+        start=activity.start_date,
+        end=activity.end_date,
+        host=activity.country_id,
+        city=activity.city,
+        online=activity.online,
+        status=activity.status,
+        is_public=activity.is_public,
+        registration=Activity.Registration.CLOSED,
+        deadline=None,
+        capacity=activity.capacity,
+        pool=pool if activity.level == "national" else generator.codes,
+        size=count,
+        series_key=None,
+        anonymous=True,
+        languages=[],
+        topics=[],
+        audiences=[],
+        co_organiser=None,
+        activity=activity,
+    )
+    rows = generator.participants(plan, count, serial=1, invitations={})
+    for n, p in enumerate(rows, start=1):
+        p.status = status
+        if not p.email:  # everyone reachable, and no two alike
+            p.email = f"participant.{n}@{p.country_id.lower()}.example"
+            p.dedupe_key = dedupe_key(
+                email=p.email,
+                given_name=p.given_name,
+                family_name=p.family_name,
+                country_id=p.country_id,
+                organisation_name=p.organisation_name,
+            )
+    Participant.objects.bulk_create(rows, batch_size=BATCH)
+    return rows
+
+
+@transaction.atomic
+def clear() -> dict[str, int]:
+    """Remove every generated row: the generated activities with everything that hangs on them,
+    then generated series and organisations nothing else uses. Demo and real rows stay."""
+    counts = Counter()
+    ids = list(generated_activities().order_by("pk").values_list("pk", flat=True))
+    for first in range(0, len(ids), CHUNK):
+        chunk = ids[first : first + CHUNK]
+        # Certificates protect their participant (they are records of what was issued): they go
+        # first; the rest follows the activities through their cascades.
+        Certificate.objects.filter(participant__activity_id__in=chunk).delete()
+        _total, per_model = Activity.objects.filter(pk__in=chunk).delete()
+        counts.update(per_model)
+    series = Series.objects.filter(slug__startswith=SLUG_PREFIX, activities__isnull=True)
+    counts["events.Series"] += series.delete()[0]
+    for org in Organisation.objects.filter(slug__startswith=SLUG_PREFIX).order_by("slug"):
+        if not (org.activities.exists() or org.activity_series.exists() or org.memberships.exists()):
+            org.delete()
+            counts["core.Organisation"] += 1
+    return {
+        "activities": counts["events.Activity"],
+        "participants": counts["events.Participant"],
+        "series": counts["events.Series"],
+        "organisations": counts["core.Organisation"],
+    }
