@@ -22,10 +22,13 @@ setup: $(STAMP) translations
 translations: $(STAMP)
 	DEBUG=1 $(BIN)/ipassist compile_translations
 
+# After the demo data, a lived-in register: generated activities and participants, loaded once
+# (--once skips it when generated rows exist; `ipassist generate --clear` removes them).
 run: setup
 	mkdir -p var
 	DEBUG=1 $(BIN)/ipassist migrate --noinput
 	DEBUG=1 $(BIN)/ipassist demo
+	DEBUG=1 $(BIN)/ipassist generate --activities 400 --participants 8000 --seed 1 --reference-date today --once
 	@echo "ipassist is starting on http://127.0.0.1:8000 — stop it with Ctrl-C."
 	DEBUG=1 $(BIN)/ipassist serve --bind 127.0.0.1:8000
 
@@ -53,8 +56,11 @@ test-browser: setup browser-setup
 
 test: lint check test-sqlite test-postgres test-browser
 
+# BENCH_ARGS goes to every benchmark (--database-url, --repeat, --seed); CASEWORK_BENCH_ARGS and
+# EVENTS_BENCH_ARGS to one of them (sizes: --requests; --approved, --activities, --participants).
 bench: setup
-	$(BIN)/python bench/casework_inbox.py $(BENCH_ARGS)
+	$(BIN)/python bench/casework_inbox.py $(BENCH_ARGS) $(CASEWORK_BENCH_ARGS)
+	$(BIN)/python bench/events_participants.py $(BENCH_ARGS) $(EVENTS_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/staticfiles

@@ -5,6 +5,8 @@ ipassist serve [--bind HOST:PORT] [--workers N] [--no-task-worker]
                                                   background-task worker beside it
 ipassist demo                                     load reference and demo data (idempotent)
 ipassist migrate                                  apply database migrations
+ipassist generate --activities N --participants M --seed S [--clear]
+                                                  reproducible generated activities and participants
 ipassist <any Django management command>         e.g. ipassist check --deploy
 """
 

@@ -108,6 +108,16 @@ PARTICIPANT_COLUMNS = (
     "revision",
 )
 ATTENDANCE_COLUMNS = ("participant_id", "day", "recorded_at")
+CERTIFICATE_COLUMNS = ("participant_id", "number", "days_attended", "issued_at", "issued_by_id")
+SPEAKER_COLUMNS = (
+    "activity_id",
+    "name",
+    "affiliation",
+    "country_id",
+    "is_expert",
+    "user_id",
+    "listed_publicly",
+)
 
 
 class Weighted:
@@ -156,13 +166,15 @@ def _ascii(text: str) -> str:
 
 
 def _insert(model: type[models.Model], columns: tuple[str, ...], rows: Iterable[dict]) -> int:
-    """Write plain rows with ``executemany``.
+    """Write plain rows with ``executemany``, ``BATCH`` at a time.
 
     ``bulk_create`` builds a model instance per row and prepares every value through its field:
     about 0.17 ms a participant and 0.04 ms an attendance day on SQLite, which at a million
-    participants (and two million attendance days) was most of the generator's time. The two big
-    tables are written this way; dates and times still go through their fields, so each database
-    gets them in its own format. The other tables use ``bulk_create``.
+    participants (and two million attendance days) was most of the generator's time. Rows whose
+    ids are not needed right away are written this way; dates and times still go through their
+    fields, so each database gets them in its own format. Activities, invitations and evaluations
+    (whose ids are needed, or made by Django) use ``bulk_create``. (On PostgreSQL, one multi-row
+    ``INSERT`` per batch was measured too: slower than ``executemany`` there.)
     """
     fields = [model._meta.get_field(name) for name in columns]
     timed = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() in ("DateField", "DateTimeField")]
@@ -173,11 +185,15 @@ def _insert(model: type[models.Model], columns: tuple[str, ...], rows: Iterable[
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
     count = 0
     batch: list[list] = []
+    prepared: dict = {}
     with connection.cursor() as cursor:
         for row in rows:
             values = [row[name] for name in columns]
             for i, f in timed:
-                values[i] = f.get_db_prep_save(values[i], connection)
+                value = values[i]
+                if value not in prepared:  # the same days and times come back again and again
+                    prepared[value] = f.get_db_prep_save(value, connection)
+                values[i] = prepared[value]
             batch.append(values)
             if len(batch) == BATCH:
                 cursor.executemany(sql, batch)
@@ -229,8 +245,8 @@ class Result:
     invitations: int = 0
     series: int = 0
     seconds: float = 0.0
-    countries: Counter = field(default_factory=Counter)
-    regions: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)  # participants by country
+    regions: Counter = field(default_factory=Counter)  # activities by UN M49 region ("": online only)
 
     def summary(self) -> str:
         rate = self.participants / self.seconds if self.seconds else 0
@@ -248,7 +264,7 @@ class Generator:
         self.rng = random.Random(seed)  # noqa: S311 — made-up data, reproducible by design
         self.reference = reference
         self.t = t = tables()
-        rows = (
+        rows = list(
             Country.objects.filter(code__in=list(t["countries"]), region__isnull=False)
             .order_by("code")
             .values_list("code", "region_id", "subregion_id")
@@ -554,7 +570,7 @@ class Generator:
             )
         return rows
 
-    def speakers(self, plan: Plan) -> list[Speaker]:
+    def speakers(self, plan: Plan) -> list[dict]:
         rng = self.rng
         low, high = {"conference": (2, 6), "expert_mission": (1, 3), "distance_learning": (1, 3)}.get(
             plan.kind, (1, 4)
@@ -567,14 +583,15 @@ class Generator:
             background = self.background_pick[plan.theme](rng)
             affiliation = rng.choice(self.t["organisations"][background]["en"])
             speakers.append(
-                Speaker(
-                    activity=plan.activity,
-                    name=f"{given} {family}",
-                    affiliation=f"{affiliation}, {self.country_names.get(country, country)}",
-                    country_id=country,
-                    is_expert=rng.random() < 0.9,
-                    listed_publicly=rng.random() < 0.3,
-                )
+                {
+                    "activity_id": plan.activity.pk,
+                    "name": f"{given} {family}",
+                    "affiliation": f"{affiliation}, {self.country_names.get(country, country)}",
+                    "country_id": country,
+                    "is_expert": rng.random() < 0.9,
+                    "user_id": None,
+                    "listed_publicly": rng.random() < 0.3,
+                }
             )
         return speakers
 
@@ -628,12 +645,10 @@ class Generator:
         for name, pairs in links.items():
             relation = getattr(Activity, name)
             through, target = relation.through, relation.field.m2m_reverse_field_name()
-            through.objects.bulk_create(
-                [through(activity_id=a, **{f"{target}_id": b}) for a, b in pairs], batch_size=BATCH
-            )
+            column = f"{target}_id"
+            _insert(through, ("activity_id", column), ({"activity_id": a, column: b} for a, b in pairs))
         speakers = [s for plan in plans for s in self.speakers(plan)]
-        Speaker.objects.bulk_create(speakers, batch_size=BATCH)
-        result.speakers += len(speakers)
+        result.speakers += _insert(Speaker, SPEAKER_COLUMNS, speakers)
 
     def write_chunk(self, plans: list[Plan], counts: list[int], serial: int, result: Result) -> int:
         rng = self.rng
@@ -690,22 +705,25 @@ class Generator:
             needed = activity.days_needed_for_certificate()
             issue, evaluated = rng.random() < 0.7, rng.random() < 0.6
             number = 0
+            # The sheet is filled in on the last afternoon; certificates go out the next morning.
+            evening = datetime.combine(activity.end_date, datetime.min.time(), tzinfo=UTC) + timedelta(
+                hours=17
+            )
+            morning = evening + timedelta(hours=17)
             for row in by_activity.get(activity.pk, []):
                 pk = ids[(activity.pk, row["dedupe_key"])]
                 present = days if rng.random() < 0.75 else [d for d in days if rng.random() < 0.75]
-                recorded = datetime.combine(activity.end_date, datetime.min.time(), tzinfo=UTC)
-                attendance += [
-                    {"participant_id": pk, "day": d, "recorded_at": recorded + timedelta(hours=17)}
-                    for d in present
-                ]
+                attendance += [{"participant_id": pk, "day": d, "recorded_at": evening} for d in present]
                 if issue and len(present) >= needed:
                     number += 1
                     certificates.append(
-                        Certificate(
-                            participant_id=pk,
-                            number=f"{activity.start_date:%Y}-{activity.pk:05d}-{number:04d}",
-                            days_attended=len(present),
-                        )
+                        {
+                            "participant_id": pk,
+                            "number": f"{activity.start_date:%Y}-{activity.pk:05d}-{number:04d}",
+                            "days_attended": len(present),
+                            "issued_at": morning,
+                            "issued_by_id": None,
+                        }
                     )
                 if evaluated and present and rng.random() < 0.45:
                     before = KNOWLEDGE_BEFORE(rng)
@@ -722,13 +740,13 @@ class Generator:
                             improve=comment,
                         )
                     )
-                    receipts.append(EvaluationReceipt(participant_id=pk, activity=activity))
+                    receipts.append({"participant_id": pk, "activity_id": activity.pk})
         result.attendance += _insert(Attendance, ATTENDANCE_COLUMNS, attendance)
-        Certificate.objects.bulk_create(certificates, batch_size=BATCH)
+        _insert(Certificate, CERTIFICATE_COLUMNS, certificates)
         # Answers and receipts in different orders: the order of rows must not pair them either.
         rng.shuffle(evaluations)
         Evaluation.objects.bulk_create(evaluations, batch_size=BATCH)
-        EvaluationReceipt.objects.bulk_create(receipts, batch_size=BATCH)
+        _insert(EvaluationReceipt, ("participant_id", "activity_id"), receipts)
         result.certificates += len(certificates)
         result.evaluations += len(evaluations)
 
@@ -740,7 +758,7 @@ class Generator:
         with transaction.atomic():
             self.prepare()
         plans = [self.plan() for _ in range(activities)]
-        result.regions.update(self.region[p.host] for p in plans if p.host)
+        result.regions.update(self.region[p.host] if p.host else "" for p in plans)
         # Participants go to activities in proportion to their size (none to drafts).
         weights = [p.size for p in plans]
         counts = [0] * activities
@@ -844,11 +862,18 @@ def clear() -> dict[str, int]:
     ids = list(generated_activities().order_by("pk").values_list("pk", flat=True))
     for first in range(0, len(ids), CHUNK):
         chunk = ids[first : first + CHUNK]
-        # Certificates protect their participant (they are records of what was issued): they go
-        # first; the rest follows the activities through their cascades.
-        Certificate.objects.filter(participant__activity_id__in=chunk).delete()
-        _total, per_model = Activity.objects.filter(pk__in=chunk).delete()
-        counts.update(per_model)
+        # Certificates protect their participant and nominations their invitation (records of what
+        # was issued and who nominated whom): the rows below an activity go first, each in one
+        # statement, then the activities with the rest of what hangs on them.
+        for model, below in (
+            (Certificate, "participant__activity_id__in"),
+            (Attendance, "participant__activity_id__in"),
+            (EvaluationReceipt, "activity_id__in"),
+            (Evaluation, "activity_id__in"),
+            (Participant, "activity_id__in"),
+        ):
+            counts.update(model.objects.filter(**{below: chunk}).delete()[1])
+        counts.update(Activity.objects.filter(pk__in=chunk).delete()[1])
     counts["events.Series"] += Series.objects.filter(
         slug__startswith=SLUG_PREFIX, activities__isnull=True
     ).delete()[0]

@@ -199,7 +199,7 @@ class Activity(Translated):
         _("capacity"), null=True, blank=True, help_text=_("Seats for participants; empty means no limit.")
     )
     certificate_min_percent = models.PositiveSmallIntegerField(
-        _("attendance needed for a certificate (% of days)"),
+        _("attendance needed for a certificate (percentage of days)"),
         default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )

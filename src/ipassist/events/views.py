@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipassist.casework.access import requests_visible_to
@@ -99,7 +99,9 @@ def _detail_context(request, activity: Activity, **forms) -> dict:
     context = {
         "activity": activity,
         "manages": manages,
-        "co_organisers": list(activity.co_organisers.order_by("name_en")),
+        "co_organisers": pgettext("list separator", ", ").join(
+            o.display_name for o in activity.co_organisers.order_by("name_en")
+        ),
         "topics": list(activity.topics.all()),
         "audiences": list(activity.audiences.all()),
         "working_languages": [

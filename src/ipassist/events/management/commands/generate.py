@@ -6,6 +6,7 @@ from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
 from ipassist.core import audit
+from ipassist.core.models import Region
 from ipassist.events import generate
 
 
@@ -90,3 +91,9 @@ class Command(BaseCommand):
             f"Generated {result.summary()}; {len(result.countries)} participant countries; "
             f"seed {seed}, reference date {reference.isoformat()}."
         )
+        names = dict(Region.objects.values_list("code", "name_en"))
+        spread = ", ".join(
+            f"{names.get(code, code) if code else 'online only'} {n:,}"
+            for code, n in result.regions.most_common()
+        )
+        self.stdout.write(f"Activities by region: {spread}.")
