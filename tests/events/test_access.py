@@ -273,3 +273,19 @@ def test_linked_request_shown_only_to_its_readers(client_as, activity, provider,
 
 def test_other_organisation_types_cannot_be_lead(activity, other_officer):
     assert not access.lead_providers_for(other_officer).exclude(kind=Organisation.Kind.PROVIDER).exists()
+
+
+def test_request_page_lists_the_activities_its_reader_may_see(
+    client_as, activity, draft_activity, provider, state
+):
+    from tests.factories import AssistanceRequestFactory
+
+    case = AssistanceRequestFactory(provider=provider, requester=state)
+    for linked in (activity, draft_activity):
+        linked.request = case
+        linked.save()
+    officer_page = client_as("officer").get(case.get_absolute_url()).content.decode()
+    assert activity.title_en in officer_page and draft_activity.title_en in officer_page
+    focal_page = client_as("focal_point").get(case.get_absolute_url()).content.decode()
+    # The state sees the announced activity it is invited to, not the one still in preparation.
+    assert activity.title_en in focal_page and draft_activity.title_en not in focal_page

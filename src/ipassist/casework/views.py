@@ -43,6 +43,7 @@ from ipassist.casework.uploads import UploadRejected
 from ipassist.core.access import Need
 from ipassist.core.concurrency import StaleEdit, describe
 from ipassist.core.exports import Echo, csv_cell
+from ipassist.events.access import activities_visible_to
 
 PAGE_SIZE = 50
 
@@ -183,6 +184,8 @@ def _detail_context(request, case: AssistanceRequest, **forms) -> dict:
         "timeline": selectors.timeline(case=case, user=user),
         "documents": selectors.documents(case=case),
         "assignments": selectors.assignments(case=case) if is_provider else [],
+        # The activities that answer this request, as far as the reader may see them.
+        "activities": activities_visible_to(user).filter(request=case).select_related("kind", "country"),
         "days_in_state": (timezone.now() - case.state_changed_at).days,
         "working_languages": pgettext("list separator", ", ").join(
             str(label) for code, label in WORKING_LANGUAGES if code in case.working_languages
