@@ -13,20 +13,26 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import io
 import math
 import os
 import random
 import re
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
+
+from harness import (
+    Bench,
+    add_common_arguments,
+    backend,
+    constant,
+    prepare,
+    print_setup,
+    print_table,
+    run,
+    settle,
+)
 
 PAGE_SIZES_CHECKED = (5, 50, 200)
 # Shares of the inbox by state: mostly the working states, a few of the others.
@@ -71,63 +77,11 @@ DESCRIPTION = (
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=50_000, help="requests in the inbox (default 50000)")
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="postgres://…/NAME (created, then dropped; NAME must contain 'bench'); default: a temporary "
-        "SQLite file",
-    )
-    parser.add_argument("--repeat", type=int, default=20, help="timed requests per view (default 20)")
-    parser.add_argument("--seed", type=int, default=20260101)
+    add_common_arguments(parser, unit="view")
     args = parser.parse_args()
     if args.requests < 1000 or args.repeat < 1:
         parser.error("--requests must be at least 1000 and --repeat at least 1")
     return args
-
-
-# --- the database ----------------------------------------------------------------------------------
-
-
-def _pg_name_and_admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"Refusing to drop and recreate {name!r}: the database name must contain 'bench'.")
-    return name, parts._replace(path="/postgres").geturl()
-
-
-def _pg_admin(url: str, statement: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    name, admin_url = _pg_name_and_admin_url(url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
-
-
-def create_database(url: str) -> None:
-    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    _pg_admin(url, "CREATE DATABASE {}")
-
-
-def drop_database(url: str) -> None:
-    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-
-
-def configure_django(database_url: str, workdir: Path) -> None:
-    """The product settings with DEBUG on (no HTTPS redirect, no manifest for static files)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "ipassist.settings"
-    os.environ["DEBUG"] = "1"
-    os.environ["SECRET_KEY"] = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"  # noqa: S105
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["IPASSIST_VAR_DIR"] = str(workdir)
-    os.environ["MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
 
 
 # --- the data --------------------------------------------------------------------------------------
@@ -261,62 +215,7 @@ def generate(n_requests: int, seed: int) -> dict:
     }
 
 
-def database_size(vendor: str) -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            cursor.execute("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
-        else:
-            cursor.execute("SELECT pg_database_size(current_database())")
-        return cursor.fetchone()[0]
-
-
 # --- measuring -------------------------------------------------------------------------------------
-
-
-class Bench:
-    def __init__(self, repeat: int):
-        self.repeat = repeat
-        self.rows: list[dict] = []
-
-    def get(self, client, url: str, params: dict):
-        response = client.get(url, params)
-        if response.status_code != 200:
-            raise RuntimeError(f"GET {url} {params} answered {response.status_code}, not 200")
-        if response.streaming:
-            # The CSV export streams: its rows are read (and its queries run) only as it is consumed.
-            response.body = b"".join(response.streaming_content)
-        return response
-
-    def queries(self, client, url: str, params: dict) -> tuple[int, object]:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as captured:
-            response = self.get(client, url, params)
-        return len(captured.captured_queries), response
-
-    def measure(self, label: str, client, url: str, params: dict, *, repeat: int | None = None) -> dict:
-        self.get(client, url, params)  # warm-up: templates compiled, connection open
-        n_queries, response = self.queries(client, url, params)
-        times = []
-        gc.collect()
-        for _ in range(repeat or self.repeat):
-            start = time.perf_counter()
-            self.get(client, url, params)
-            times.append((time.perf_counter() - start) * 1000)
-        times.sort()
-        row = {
-            "view": label,
-            "queries": n_queries,
-            "median": statistics.median(times),
-            "p95": times[max(math.ceil(0.95 * len(times)) - 1, 0)],
-            **describe(response),
-        }
-        self.rows.append(row)
-        return row
 
 
 def describe(response) -> dict:
@@ -375,119 +274,44 @@ def run_views(bench: Bench, data: dict) -> dict:
     try:
         for size in PAGE_SIZES_CHECKED:
             views.PAGE_SIZE = size
-            bench.get(officer, inbox, {"page": 3})
-            by_size[size] = bench.queries(officer, inbox, {"page": 3})[0]
+            bench.call(officer, "get", inbox, {"page": 3})
+            by_size[size] = bench.queries(officer, "get", inbox, {"page": 3})[0]
     finally:
         views.PAGE_SIZE = original
     return {"pages": pages, "sizes": by_size}
-
-
-def print_table(rows: list[dict]) -> None:
-    header = ("view", "rows", "matches", "queries", "median ms", "p95 ms")
-    cells = [
-        (
-            r["view"],
-            str(r["shown"]),
-            "" if r["matches"] is None else f"{r['matches']:,}",
-            str(r["queries"]),
-            f"{r['median']:.1f}",
-            f"{r['p95']:.1f}",
-        )
-        for r in rows
-    ]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
-
-    def line(values) -> str:
-        first, *rest = values
-        cells = (v.rjust(w) for v, w in zip(rest, widths[1:], strict=True))
-        return " | ".join([first.ljust(widths[0]), *cells])
-
-    print(line(header))
-    print("-+-".join("-" * w for w in widths))
-    for c in cells:
-        print(line(c))
-
-
-def constant(label: str, counts: dict) -> None:
-    values = set(counts.values())
-    verdict = "constant" if len(values) == 1 else "NOT CONSTANT"
-    print(f"{label}: " + " | ".join(f"{k}: {v}" for k, v in counts.items()) + f"  -> {verdict}")
 
 
 # --- main ------------------------------------------------------------------------------------------
 
 
 def main() -> None:
-    args = parse_args()
-    postgres = args.database_url.startswith(("postgres://", "postgresql://"))
-    if args.database_url and not postgres:
-        sys.exit("--database-url takes a postgres:// URL; SQLite is the default (a temporary file).")
-    if postgres:
-        _pg_name_and_admin_url(args.database_url)  # refuses a name without "bench" before anything
-    workdir = Path(tempfile.mkdtemp(prefix="ipassist-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    created = False
-    try:
-        if postgres:
-            create_database(url)
-            created = True
-        configure_django(url, workdir)
-        run_benchmark(args)
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if created:
-            drop_database(url)
-        shutil.rmtree(workdir, ignore_errors=True)
+    run(parse_args(), run_benchmark)
 
 
 def run_benchmark(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from ipassist.core.demo import load_vocabularies
-    from ipassist.core.reference import sync_reference
-
-    start = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    sync_reference()
-    load_vocabularies()
-    setup_s = time.perf_counter() - start
-
+    setup_s = prepare()
     start = time.perf_counter()
     data = generate(args.requests, args.seed)
     data["visible"] = args.requests
     generate_s = time.perf_counter() - start
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # What autovacuum does shortly after a bulk load: statistics and the visibility map.
-            cursor.execute("VACUUM ANALYZE")
-
-    backend = connection.vendor
-    if backend == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            backend = f"PostgreSQL {cursor.fetchone()[0]}"
-    else:
-        import sqlite3
-
-        backend = f"SQLite {sqlite3.sqlite_version}"
+    settle()
     print(
-        f"casework inbox — {backend}, {args.requests:,} requests in the officer's inbox from "
+        f"casework inbox — {backend()}, {args.requests:,} requests in the officer's inbox from "
         f"{data['countries']} countries (+{data['drafts']:,} drafts it must not show, "
         f"{data['assignments']:,} expert assignments); {args.repeat} timed requests per view "
         f"after one warm-up; {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, DEBUG on"
     )
-    print(
-        f"migrate + reference data: {setup_s:.1f} s; data generation: {generate_s:.1f} s; "
-        f"database size: {database_size(connection.vendor) / 2**20:.1f} MiB"
-    )
-    bench = Bench(args.repeat)
+    print_setup(setup_s, generate_s)
+    bench = Bench(args.repeat, describe)
     checks = run_views(bench, data)
     print()
-    print_table(bench.rows)
+    print_table(
+        bench.rows,
+        [
+            ("rows", lambda r: str(r["shown"])),
+            ("matches", lambda r: "" if r["matches"] is None else f"{r['matches']:,}"),
+        ],
+    )
     print()
     constant("queries per inbox page (page size 50)", checks["pages"])
     constant("queries on page 3 by page size", {f"{k} rows": v for k, v in checks["sizes"].items()})

@@ -4,8 +4,8 @@ participants, among generated activities around it.
 Prints the SQL queries per page (which must not grow with the page number or the page size) and
 the median and 95th-percentile time of each page, and of saving one page of attendance ticks, for
 SQLite (a temporary file, the default) or PostgreSQL (``--database-url``; the database is created
-and dropped here, as in ``casework_inbox.py``, whose database helpers it uses). It prints figures
-and asserts nothing about time; a response other than the expected one is an error.
+and dropped by ``harness.py``). It prints figures and asserts nothing about time; a response other
+than the expected one is an error.
 
     .venv/bin/python bench/events_participants.py [--approved 2000] [--repeat 20]
     .venv/bin/python bench/events_participants.py --database-url postgres://postgres@127.0.0.1:5432/ipassist_bench
@@ -14,26 +14,24 @@ and asserts nothing about time; a response other than the expected one is an err
 from __future__ import annotations
 
 import argparse
-import gc
 import math
 import os
 import re
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-# The sibling benchmark's database helpers (the script's folder is on sys.path).
-from casework_inbox import (
-    _pg_name_and_admin_url,
-    configure_django,
+# What the benchmarks share (the script's folder is on sys.path).
+from harness import (
+    Bench,
+    add_common_arguments,
+    backend,
     constant,
-    create_database,
-    database_size,
-    drop_database,
+    prepare,
+    print_setup,
+    print_table,
+    run,
+    settle,
 )
 
 # The activity's other registrations, besides the approved ones: the list shows them, the sheet not.
@@ -54,14 +52,7 @@ def parse_args() -> argparse.Namespace:
         default=10_000,
         help="participants of the generated activities (default 10000)",
     )
-    parser.add_argument(
-        "--database-url",
-        default="",
-        help="postgres://…/NAME (created, then dropped; NAME must contain 'bench'); default: a temporary "
-        "SQLite file",
-    )
-    parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (default 20)")
-    parser.add_argument("--seed", type=int, default=20260101)
+    add_common_arguments(parser, unit="page")
     args = parser.parse_args()
     if args.approved < 500 or args.repeat < 1:
         parser.error("--approved must be at least 500 and --repeat at least 1")
@@ -135,56 +126,10 @@ def build(args: argparse.Namespace) -> dict:
 # --- measuring -------------------------------------------------------------------------------------
 
 
-class Bench:
-    def __init__(self, repeat: int):
-        self.repeat = repeat
-        self.rows: list[dict] = []
-
-    @staticmethod
-    def call(client, method: str, url: str, data: dict, expect: int):
-        response = getattr(client, method)(url, data)
-        if response.status_code != expect:
-            raise RuntimeError(
-                f"{method.upper()} {url} {data if method == 'get' else ''} answered "
-                f"{response.status_code}, not {expect}"
-            )
-        return response
-
-    def queries(self, client, method: str, url: str, data: dict, expect: int = 200):
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as captured:
-            response = self.call(client, method, url, data, expect)
-        return len(captured.captured_queries), response
-
-    def measure(self, label, client, url, data=None, *, method="get", expect=200, vary=None) -> dict:
-        """``vary(n)`` gives the data of the n-th request (a POST that changes something each time)."""
-        data = data or {}
-        self.call(client, method, url, vary(0) if vary else data, expect)  # warm-up
-        n_queries, response = self.queries(client, method, url, vary(1) if vary else data, expect)
-        times = []
-        gc.collect()
-        for n in range(self.repeat):
-            start = time.perf_counter()
-            self.call(client, method, url, vary(n + 2) if vary else data, expect)
-            times.append((time.perf_counter() - start) * 1000)
-        times.sort()
-        row = {
-            "view": label,
-            "queries": n_queries,
-            "median": statistics.median(times),
-            "p95": times[max(math.ceil(0.95 * len(times)) - 1, 0)],
-            "shown": rows_shown(response),
-        }
-        self.rows.append(row)
-        return row
-
-
-def rows_shown(response) -> str:
+def rows_shown(response) -> dict:
     if response.status_code != 200:
-        return "-"
-    return str(max(response.content.decode().count("<tr>") - 1, 0))
+        return {"shown": "-"}
+    return {"shown": str(max(response.content.decode().count("<tr>") - 1, 0))}
 
 
 def boxes(response) -> list[str]:
@@ -221,7 +166,7 @@ def run_views(bench: Bench, data: dict) -> dict:
 
     # One page of ticks, saved: every box of the page, then only the first day, in turn, so that
     # each save changes (page size x other days) boxes.
-    every = boxes(bench.call(officer, "get", sheet, {"page": 2}, 200))
+    every = boxes(bench.call(officer, "get", sheet, {"page": 2}))
     first_day = activity.start_date.isoformat()
     only_first = [b for b in every if b.endswith(first_day)]
 
@@ -256,98 +201,31 @@ def run_views(bench: Bench, data: dict) -> dict:
     return checks
 
 
-def print_table(rows: list[dict]) -> None:
-    header = ("view", "rows", "queries", "median ms", "p95 ms")
-    cells = [
-        (r["view"], r["shown"], str(r["queries"]), f"{r['median']:.1f}", f"{r['p95']:.1f}") for r in rows
-    ]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
-
-    def line(values) -> str:
-        first, *rest = values
-        return " | ".join(
-            [first.ljust(widths[0]), *(v.rjust(w) for v, w in zip(rest, widths[1:], strict=True))]
-        )
-
-    print(line(header))
-    print("-+-".join("-" * w for w in widths))
-    for c in cells:
-        print(line(c))
-
-
 # --- main ------------------------------------------------------------------------------------------
 
 
 def main() -> None:
-    args = parse_args()
-    postgres = args.database_url.startswith(("postgres://", "postgresql://"))
-    if args.database_url and not postgres:
-        sys.exit("--database-url takes a postgres:// URL; SQLite is the default (a temporary file).")
-    if postgres:
-        _pg_name_and_admin_url(args.database_url)  # refuses a name without "bench" before anything
-    workdir = Path(tempfile.mkdtemp(prefix="ipassist-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    created = False
-    try:
-        if postgres:
-            create_database(url)
-            created = True
-        configure_django(url, workdir)
-        run_benchmark(args)
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        if created:
-            drop_database(url)
-        shutil.rmtree(workdir, ignore_errors=True)
+    run(parse_args(), run_benchmark)
 
 
 def run_benchmark(args: argparse.Namespace) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from ipassist.core.demo import load_vocabularies
-    from ipassist.core.reference import sync_reference
-
-    start = time.perf_counter()
-    call_command("migrate", verbosity=0, interactive=False)
-    sync_reference()
-    load_vocabularies()
-    setup_s = time.perf_counter() - start
-
+    setup_s = prepare()
     start = time.perf_counter()
     data = build(args)
     generate_s = time.perf_counter() - start
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")  # what autovacuum does shortly after a bulk load
-
-    backend = connection.vendor
-    if backend == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            backend = f"PostgreSQL {cursor.fetchone()[0]}"
-    else:
-        import sqlite3
-
-        backend = f"SQLite {sqlite3.sqlite_version}"
+    settle()
     around = data["around"]
     print(
-        f"events participants — {backend}, one activity with {data['approved']:,} approved participants "
+        f"events participants — {backend()}, one activity with {data['approved']:,} approved participants "
         f"({data['registrations']:,} registrations) among {around.activities:,} generated activities "
         f"with {around.participants:,} participants; {args.repeat} timed requests per page after one "
         f"warm-up; {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, DEBUG on"
     )
-    print(
-        f"migrate + reference data: {setup_s:.1f} s; data generation: {generate_s:.1f} s; "
-        f"database size: {database_size(connection.vendor) / 2**20:.1f} MiB"
-    )
-    bench = Bench(args.repeat)
+    print_setup(setup_s, generate_s)
+    bench = Bench(args.repeat, rows_shown)
     checks = run_views(bench, data)
     print()
-    print_table(bench.rows)
+    print_table(bench.rows, [("rows", lambda r: r["shown"])])
     print()
     constant("queries per participant list page (100 rows)", checks["participants"])
     constant("queries per attendance sheet page (50 rows)", checks["attendance"])
