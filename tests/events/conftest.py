@@ -10,19 +10,13 @@ import pytest
 from django.core.files.storage import default_storage
 
 from ipassist.events.models import Activity, Invitation, Speaker
+from tests.casework.conftest import all_files
 from tests.factories import ActivityFactory, ParticipantFactory
-
-
-def all_files(folder: str = "events") -> list[str]:
-    if not default_storage.exists(folder):
-        return []
-    dirs, names = default_storage.listdir(folder)
-    return [f"{folder}/{n}" for n in names] + [f for d in dirs for f in all_files(f"{folder}/{d}")]
 
 
 @pytest.fixture(autouse=True)
 def empty_storage():
-    for name in all_files():
+    for name in all_files("events"):
         default_storage.delete(name)
 
 

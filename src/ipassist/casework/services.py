@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from ipassist.casework.models import (
     Message,
     TextRequired,
 )
-from ipassist.casework.uploads import UploadRejected, inspect_upload
+from ipassist.casework.uploads import UploadRejected, inspect_document
 from ipassist.core import audit
 from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import check_revision
@@ -238,24 +237,15 @@ def document_add(*, case: AssistanceRequest, by, upload, description: str = "", 
     """
     case = access.get_request_for_user(by, case.pk, need=Need.CREATE)
     try:
-        inspected = inspect_upload(
-            upload,
-            getattr(upload, "name", "") or "",
-            max_bytes=settings.CASEWORK_MAX_UPLOAD_BYTES,
-            max_unzipped_bytes=settings.CASEWORK_MAX_UNZIPPED_BYTES,
-        )
+        inspected = inspect_document(upload)
     except UploadRejected as exc:
         exc.file_name = getattr(upload, "name", "")  # which of several files it was, for the form
         raise
     document = Document(
         request=case,
         uploaded_by=by,
-        name=inspected.safe_name,
-        kind=inspected.kind,
-        content_type=inspected.content_type,
-        size=inspected.size,
-        sha256=inspected.sha256,
         description=description.strip()[:300],
+        **inspected.document_fields(),
     )
     with files_removed_on_failure(), transaction.atomic():
         stored_file(document.file, upload)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import docx
 from charset_normalizer import from_bytes
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from docx.table import Table
@@ -160,6 +161,16 @@ class Inspected:
     size: int
     sha256: str
 
+    def document_fields(self) -> dict:
+        """The fields a stored document keeps of the inspection."""
+        return {
+            "name": self.safe_name,
+            "kind": self.kind,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+        }
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -274,6 +285,16 @@ def _bad_encoding() -> UploadRejected:
 
 
 # --- Inspection -------------------------------------------------------------------------------
+
+
+def inspect_document(upload) -> Inspected:
+    """:func:`inspect_upload` of an uploaded document, under the configured size limits."""
+    return inspect_upload(
+        upload,
+        getattr(upload, "name", "") or "",
+        max_bytes=settings.CASEWORK_MAX_UPLOAD_BYTES,
+        max_unzipped_bytes=settings.CASEWORK_MAX_UNZIPPED_BYTES,
+    )
 
 
 def inspect_upload(

@@ -11,9 +11,8 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -43,6 +42,7 @@ from ipassist.casework.uploads import UploadRejected
 from ipassist.core.access import Need
 from ipassist.core.concurrency import StaleEdit, describe
 from ipassist.core.exports import Echo, csv_cell
+from ipassist.core.storage import download
 from ipassist.events.access import activities_visible_to
 
 PAGE_SIZE = 50
@@ -365,16 +365,7 @@ def document_upload(request, pk):
 def document_download(request, pk, document):
     _case, doc = access.get_document_for_user(request.user, pk, document)
     services.record_document_read(document=doc, by=request.user, request=request)
-    response = FileResponse(
-        default_storage.open(doc.file.name, "rb"),
-        as_attachment=True,
-        filename=doc.name,
-        content_type=doc.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download(doc.file.name, doc.name, doc.content_type)
 
 
 # --- people on the file ------------------------------------------------------------------------------

@@ -49,3 +49,19 @@ def stored_file(field, upload) -> str:
     if names is not None:
         names.append(field.name)
     return field.name
+
+
+def download(stored_name: str, filename: str, content_type: str):
+    """A stored upload sent back as an attachment that the browser never renders or caches."""
+    from django.http import FileResponse
+
+    response = FileResponse(
+        default_storage.open(stored_name, "rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -131,6 +131,16 @@ def get_activity_for_user(user, pk, need: Need = Need.VIEW) -> Activity:
     return activity
 
 
+def get_part_for_organiser(user, pk, related: str, part_pk):
+    """One row of the activity's ``related`` set (invitations, speakers, sessions, documents), for
+    an organiser about to change it; with the activity. Anything else is 404."""
+    activity = get_activity_for_user(user, pk, need=Need.EDIT)
+    part = getattr(activity, related).filter(pk=_as_id(part_pk)).first()
+    if part is None:
+        deny()
+    return activity, part
+
+
 def series_visible_to(user) -> QuerySet[Series]:
     """A series is seen by whoever sees one of its editions."""
     return Series.objects.filter(pk__in=activities_visible_to(user).values("series_id"))

@@ -54,16 +54,7 @@ HEADER_SEARCH_ROWS = 10  # forms often have a title or instructions above the he
 _SAMPLE_LINES = 200  # lines with non-ASCII bytes used to choose among legacy encodings
 
 #: The personal fields an import sets, in the order of the template's columns.
-FIELDS = (
-    "given_name",
-    "family_name",
-    "email",
-    "organisation_name",
-    "country",
-    "background",
-    "position",
-    "gender",
-)
+FIELDS = Participant.PERSONAL_FIELDS
 REQUIRED = ("given_name", "family_name", "organisation_name", "country", "background")
 OPTIONAL = ("email", "position", "gender")
 
@@ -1023,17 +1014,6 @@ def _check_records(records, *, kind: str, encoding: str, sha256: str, file_name:
 
 # --- what each row will do ---------------------------------------------------------------------
 
-_COMPARED = (
-    "given_name",
-    "family_name",
-    "email",
-    "organisation_name",
-    "country",
-    "background",
-    "position",
-    "gender",
-)
-
 
 def _existing(activity: Activity) -> list[dict]:
     return [
@@ -1100,7 +1080,7 @@ def plan(activity: Activity, rows: list[dict]) -> list[dict]:
             entry.update(action=ACTION_CREATE, participant=None, changes=[])
         else:
             claimed.add(match["pk"])
-            changes = [n for n in _COMPARED if n in row and not _same(n, match[n], row[n])]
+            changes = [n for n in FIELDS if n in row and not _same(n, match[n], row[n])]
             entry.update(
                 action=ACTION_UPDATE if changes else ACTION_UNCHANGED,
                 participant=match["pk"],

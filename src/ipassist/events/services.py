@@ -11,13 +11,12 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ipassist.casework.uploads import inspect_upload
+from ipassist.casework.uploads import inspect_document
 from ipassist.core import audit
 from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import check_revision
@@ -251,22 +250,13 @@ def document_add(
 ) -> ActivityDocument:
     """The same checks as case documents: the type from the bytes, size and archive limits."""
     access.get_activity_for_user(by, activity.pk, need=Need.EDIT)
-    inspected = inspect_upload(
-        upload,
-        getattr(upload, "name", "") or "",
-        max_bytes=settings.CASEWORK_MAX_UPLOAD_BYTES,
-        max_unzipped_bytes=settings.CASEWORK_MAX_UNZIPPED_BYTES,
-    )
+    inspected = inspect_document(upload)
     document = ActivityDocument(
         activity=activity,
         audience=audience,
         uploaded_by=by,
-        name=inspected.safe_name,
-        kind=inspected.kind,
-        content_type=inspected.content_type,
-        size=inspected.size,
-        sha256=inspected.sha256,
         description=description.strip()[:300],
+        **inspected.document_fields(),
     )
     with files_removed_on_failure(), transaction.atomic():
         stored_file(document.file, upload)

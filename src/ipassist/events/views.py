@@ -11,9 +11,8 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +26,7 @@ from ipassist.catalogue.models import Programme
 from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import StaleEdit, describe
 from ipassist.core.exports import Echo, csv_cell
+from ipassist.core.storage import download
 from ipassist.events import access, selectors, services
 from ipassist.events.certificates import render_certificate
 from ipassist.events.forms import (
@@ -262,10 +262,7 @@ def invitation_set(request, pk):
 @login_required
 @require_POST
 def invitation_remove(request, pk, invitation):
-    activity = access.get_activity_for_user(request.user, pk, need=Need.EDIT)
-    found = activity.invitations.filter(pk=invitation).first()
-    if found is None:
-        deny()
+    activity, found = access.get_part_for_organiser(request.user, pk, "invitations", invitation)
     try:
         services.invitation_remove(invitation=found, by=request.user, request=request)
     except RegistrationRefused as exc:
@@ -290,10 +287,7 @@ def speaker_add(request, pk):
 @login_required
 @require_POST
 def speaker_remove(request, pk, speaker):
-    activity = access.get_activity_for_user(request.user, pk, need=Need.EDIT)
-    found = activity.speakers.filter(pk=speaker).first()
-    if found is None:
-        deny()
+    activity, found = access.get_part_for_organiser(request.user, pk, "speakers", speaker)
     services.speaker_remove(speaker=found, by=request.user, request=request)
     messages.success(request, _("Speaker removed."))
     return redirect(activity)
@@ -325,10 +319,7 @@ def session_add(request, pk):
 @login_required
 @require_POST
 def session_remove(request, pk, session):
-    activity = access.get_activity_for_user(request.user, pk, need=Need.EDIT)
-    found = activity.sessions.filter(pk=session).first()
-    if found is None:
-        deny()
+    activity, found = access.get_part_for_organiser(request.user, pk, "sessions", session)
     services.session_remove(session=found, by=request.user, request=request)
     messages.success(request, _("Session removed from the agenda."))
     return redirect(activity)
@@ -360,25 +351,13 @@ def document_upload(request, pk):
 @require_GET
 def document_download(request, pk, document):
     _activity, doc = access.get_document_for_user(request.user, pk, document)
-    response = FileResponse(
-        default_storage.open(doc.file.name, "rb"),
-        as_attachment=True,
-        filename=doc.name,
-        content_type=doc.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download(doc.file.name, doc.name, doc.content_type)
 
 
 @login_required
 @require_POST
 def document_remove(request, pk, document):
-    activity = access.get_activity_for_user(request.user, pk, need=Need.EDIT)
-    found = activity.documents.filter(pk=document).first()
-    if found is None:
-        deny()
+    activity, found = access.get_part_for_organiser(request.user, pk, "documents", document)
     services.document_remove(document=found, by=request.user, request=request)
     messages.success(request, _("Document removed."))
     return redirect(activity)
