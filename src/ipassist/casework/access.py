@@ -20,7 +20,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ipassist.casework.models import Assignment, AssistanceRequest, Document, Side
-from ipassist.core.access import Need, deny, officer_organisations, organisations_where
+from ipassist.core.access import Need, as_id, deny, officer_organisations, organisations_where
 from ipassist.core.models import Membership, Organisation, User
 
 
@@ -30,14 +30,6 @@ def _focal_organisations(user) -> frozenset[int]:
 
 def _expert_organisations(user) -> frozenset[int]:
     return organisations_where(user, Membership.Role.EXPERT)
-
-
-def _as_id(value) -> int:
-    """A row id from a URL or a form; anything else is the same 404 as a missing row."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        deny()
 
 
 def _active_assignment(user) -> Exists:
@@ -123,7 +115,7 @@ def get_request_for_user(user, pk, need: Need = Need.VIEW) -> AssistanceRequest:
     """
     case = (
         requests_visible_to(user)
-        .filter(pk=_as_id(pk))
+        .filter(pk=as_id(pk))
         .select_related("provider", "requester", "country", "programme", "lead_officer")
         .first()
     )
@@ -134,7 +126,7 @@ def get_request_for_user(user, pk, need: Need = Need.VIEW) -> AssistanceRequest:
 
 def get_document_for_user(user, pk, document_pk) -> tuple[AssistanceRequest, Document]:
     case = get_request_for_user(user, pk)
-    document = case.documents.filter(pk=_as_id(document_pk)).first()
+    document = case.documents.filter(pk=as_id(document_pk)).first()
     if document is None:
         deny()
     return case, document
@@ -162,7 +154,7 @@ def get_pending_assignment_for_user(user, pk) -> Assignment:
     assignment = (
         pending_assignments_for(user)
         .select_related("request__provider", "assigned_by")
-        .filter(pk=_as_id(pk))
+        .filter(pk=as_id(pk))
         .first()
     )
     if assignment is None:

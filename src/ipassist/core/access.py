@@ -27,6 +27,14 @@ def deny() -> None:
     raise Http404
 
 
+def as_id(value) -> int:
+    """A row id from a URL or a form; anything else is the same 404 as a missing row."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        deny()
+
+
 def _memberships(user) -> frozenset[tuple[int, str]]:
     """The caller's active (organisation id, role) pairs, cached on the user object per request."""
     if not getattr(user, "is_authenticated", False):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from ipassist.core.access import Need, deny, officer_organisations, organisations_where
+from ipassist.core.access import Need, as_id, deny, officer_organisations, organisations_where
 from ipassist.core.models import Membership
 from ipassist.events.models import (
     Activity,
@@ -30,14 +30,6 @@ from ipassist.events.models import (
     Series,
     Speaker,
 )
-
-
-def _as_id(value) -> int:
-    """A row id from a URL or a form; anything else is the same 404 as a missing row."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        deny()
 
 
 def _focal_organisations(user) -> frozenset[int]:
@@ -122,7 +114,7 @@ _NEED_CHECKS = {
 def get_activity_for_user(user, pk, need: Need = Need.VIEW) -> Activity:
     activity = (
         activities_visible_to(user)
-        .filter(pk=_as_id(pk))
+        .filter(pk=as_id(pk))
         .select_related("kind", "country", "provider", "series", "programme")
         .first()
     )
@@ -135,7 +127,7 @@ def get_part_for_organiser(user, pk, related: str, part_pk):
     """One row of the activity's ``related`` set (invitations, speakers, sessions, documents), for
     an organiser about to change it; with the activity. Anything else is 404."""
     activity = get_activity_for_user(user, pk, need=Need.EDIT)
-    part = getattr(activity, related).filter(pk=_as_id(part_pk)).first()
+    part = getattr(activity, related).filter(pk=as_id(part_pk)).first()
     if part is None:
         deny()
     return activity, part
@@ -176,7 +168,7 @@ def can_nominate(user, activity: Activity) -> bool:
 
 
 def get_invitation_for_nomination(user, activity: Activity, pk) -> Invitation:
-    invitation = invitations_for(user, activity).filter(pk=_as_id(pk)).select_related("organisation").first()
+    invitation = invitations_for(user, activity).filter(pk=as_id(pk)).select_related("organisation").first()
     if invitation is None or not registration_is_open(activity):
         deny()
     return invitation
@@ -220,7 +212,7 @@ def get_participant_for_user(
     activity = get_activity_for_user(user, pk)
     participant = (
         participants_visible_to(user, activity)
-        .filter(pk=_as_id(participant_pk))
+        .filter(pk=as_id(participant_pk))
         .select_related("country", "background", "invitation__organisation", "user")
         .first()
     )
@@ -253,7 +245,7 @@ def documents_visible_to(user, activity: Activity) -> QuerySet[ActivityDocument]
 
 def get_document_for_user(user, pk, document_pk) -> tuple[Activity, ActivityDocument]:
     activity = get_activity_for_user(user, pk)
-    document = documents_visible_to(user, activity).filter(pk=_as_id(document_pk)).first()
+    document = documents_visible_to(user, activity).filter(pk=as_id(document_pk)).first()
     if document is None:
         deny()
     return activity, document
@@ -277,6 +269,22 @@ def can_read_evaluations(user, activity: Activity) -> bool:
     return can_manage(user, activity)
 
 
+def get_activity_for_results(user, pk) -> Activity:
+    """An activity whose evaluation results ``user`` may read, else 404."""
+    activity = get_activity_for_user(user, pk)
+    if not can_read_evaluations(user, activity):
+        deny()
+    return activity
+
+
+def get_series_for_comparison(user, slug) -> Series:
+    """A series whose evaluations ``user`` may compare: they organise at least one of its editions."""
+    series = get_series_for_user(user, slug)
+    if not organised_by(user).filter(series=series).exists():
+        deny()
+    return series
+
+
 def get_certificate_for_user(user, pk, participant_pk):
     activity, participant = get_participant_for_user(user, pk, participant_pk)
     if participant.user_id != getattr(user, "pk", None) and not can_manage(user, activity):
@@ -290,7 +298,7 @@ def get_certificate_for_user(user, pk, participant_pk):
 def get_import_for_user(user, pk, job_pk) -> tuple[Activity, ParticipantImport]:
     """A participant import of an activity that ``user`` organises; anything else is 404."""
     activity = get_activity_for_user(user, pk, need=Need.TRIAGE)
-    job = activity.imports.filter(pk=_as_id(job_pk)).first()
+    job = activity.imports.filter(pk=as_id(job_pk)).first()
     if job is None:
         deny()
     return activity, job

@@ -61,17 +61,6 @@ def questions(activity: Activity):
     return activity.questions.all()
 
 
-def get_question(*, activity: Activity, pk) -> Question:
-    """A custom question of ``activity`` (whose access the caller has checked), else 404."""
-    try:
-        question = activity.questions.filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        question = None
-    if question is None:
-        deny()
-    return question
-
-
 def has_answers(activity: Activity) -> bool:
     """Whether anyone has answered: from then on the questions are fixed."""
     return Evaluation.objects.filter(activity=activity).exists()
@@ -381,22 +370,6 @@ def summary(activity: Activity) -> dict:
         "improvements": sorted((t.strip() for t in improvements if t.strip()), key=str.casefold),
         "questions": result_questions,
     }
-
-
-def get_activity_for_results(user, pk) -> Activity:
-    """An activity whose evaluation results ``user`` may read, else 404."""
-    activity = access.get_activity_for_user(user, pk)
-    if not access.can_read_evaluations(user, activity):
-        deny()
-    return activity
-
-
-def get_series_for_comparison(user, slug) -> Series:
-    """A series whose comparison ``user`` may open: they organise at least one of its editions."""
-    series = access.get_series_for_user(user, slug)
-    if not access.organised_by(user).filter(series=series).exists():
-        deny()
-    return series
 
 
 def _count_of(queryset) -> Coalesce:

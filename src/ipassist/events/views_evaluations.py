@@ -139,7 +139,7 @@ def evaluation_form(request, pk):
 @login_required
 @require_GET
 def evaluation_results(request, pk):
-    activity = evaluations.get_activity_for_results(request.user, pk)
+    activity = access.get_activity_for_results(request.user, pk)
     return render(
         request,
         "events/evaluation_results.html",
@@ -156,7 +156,9 @@ def evaluation_questions(request, pk):
     if request.method == "POST":
         try:
             if "remove" in request.POST:
-                question = evaluations.get_question(activity=activity, pk=request.POST["remove"])
+                _activity, question = access.get_part_for_organiser(
+                    request.user, activity.pk, "questions", request.POST["remove"]
+                )
                 evaluations.question_remove(question=question, by=request.user, request=request)
                 messages.success(request, _("Question removed."))
                 return redirect("events:evaluation_questions", pk=activity.pk)
@@ -194,7 +196,7 @@ def evaluation_questions(request, pk):
 @login_required
 @require_GET
 def series_evaluations(request, slug):
-    series = evaluations.get_series_for_comparison(request.user, slug)
+    series = access.get_series_for_comparison(request.user, slug)
     return render(
         request,
         "events/series_evaluations.html",
