@@ -19,8 +19,9 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from ipassist.casework.access import requests_visible_to
 from ipassist.core.access import Need, as_id, deny, officer_organisations, organisations_where
-from ipassist.core.models import Membership
+from ipassist.core.models import Membership, Organisation
 from ipassist.events.models import (
     Activity,
     ActivityDocument,
@@ -97,8 +98,6 @@ def require_can_create(user) -> None:
 
 def lead_providers_for(user):
     """The providers ``user`` may create activities for: those where they are an officer."""
-    from ipassist.core.models import Organisation
-
     return Organisation.objects.filter(
         pk__in=officer_organisations(user), kind=Organisation.Kind.PROVIDER, is_active=True
     )
@@ -308,6 +307,4 @@ def linked_request_visible(user, activity: Activity) -> bool:
     """Whether to show the link to the request behind an activity: only to those who can read it."""
     if activity.request_id is None:
         return False
-    from ipassist.casework.access import requests_visible_to
-
     return requests_visible_to(user).filter(pk=activity.request_id).exists()

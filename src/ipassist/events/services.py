@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ipassist.casework.access import requests_visible_to
 from ipassist.casework.uploads import inspect_document
 from ipassist.core import audit
 from ipassist.core.access import Need, deny
@@ -86,8 +87,6 @@ def _key_of(values: dict) -> str:
 
 def _check_links(by, data: dict) -> None:
     """A linked request must be one the organiser can read; a programme one of the same provider."""
-    from ipassist.casework.access import requests_visible_to
-
     if data.get("request") is not None and not requests_visible_to(by).filter(pk=data["request"].pk).exists():
         deny()
     programme = data.get("programme")
