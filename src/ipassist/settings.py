@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "ipassist.catalogue",
     "ipassist.casework",
     "ipassist.events",
+    "ipassist.reports",
+    "ipassist.api",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ from ipassist.core import views as core_views
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/", include("ipassist.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -15,6 +16,8 @@ urlpatterns += i18n_patterns(
     path("catalogue/", include("ipassist.catalogue.urls")),
     path("requests/", include("ipassist.casework.urls")),
     path("events/", include("ipassist.events.urls")),
+    path("", include("ipassist.reports.urls")),
+    path("account/api-tokens/", include("ipassist.api.pages")),
     prefix_default_language=True,
 )
 

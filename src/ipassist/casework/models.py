@@ -165,6 +165,10 @@ class AssistanceRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the provider first accepted it and when it was first delivered: the processing times of
+    # the reports (submitted → accepted → delivered). Set once by the workflow, never moved back.
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
     # Incremented by every edit of the request's content; a stale edit is refused.
     revision = models.PositiveIntegerField(default=1)
 

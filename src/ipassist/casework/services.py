@@ -114,9 +114,12 @@ def request_transition(
     locked.transition(action, side)
     if action in AssistanceRequest.NEEDS_TEXT and not text:
         raise TextRequired(_("Write the reason, question or answer first: the other party will read it."))
-    if action == "submit" and locked.submitted_at is None:
-        locked.submitted_at = locked.state_changed_at
-    locked.save(update_fields=["state", "state_changed_at", "submitted_at", "updated_at"])
+    first_time = {"submit": "submitted_at", "accept": "accepted_at", "deliver": "delivered_at"}.get(action)
+    if first_time and getattr(locked, first_time) is None:
+        setattr(locked, first_time, locked.state_changed_at)
+    locked.save(
+        update_fields=["state", "state_changed_at", "submitted_at", "accepted_at", "delivered_at", "updated_at"]
+    )
     message = Message.objects.create(request=locked, author=by, body=text) if text else None
     _event(
         locked,

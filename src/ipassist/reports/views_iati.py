@@ -1,0 +1,3 @@
+"""IATI 2.03 activity XML of public activities (to be written)."""
+
+urlpatterns = []
