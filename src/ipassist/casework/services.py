@@ -117,9 +117,8 @@ def request_transition(
     first_time = {"submit": "submitted_at", "accept": "accepted_at", "deliver": "delivered_at"}.get(action)
     if first_time and getattr(locked, first_time) is None:
         setattr(locked, first_time, locked.state_changed_at)
-    locked.save(
-        update_fields=["state", "state_changed_at", "submitted_at", "accepted_at", "delivered_at", "updated_at"]
-    )
+    milestones = ["submitted_at", "accepted_at", "delivered_at"]
+    locked.save(update_fields=["state", "state_changed_at", *milestones, "updated_at"])
     message = Message.objects.create(request=locked, author=by, body=text) if text else None
     _event(
         locked,
