@@ -20,7 +20,7 @@ from ipassist.casework.models import (
     TextRequired,
 )
 from ipassist.casework.uploads import UploadRejected, inspect_document
-from ipassist.core import audit
+from ipassist.core import audit, versions
 from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import check_revision
 from ipassist.core.models import AuditEntry, User
@@ -63,6 +63,7 @@ def request_create(*, by, data: dict, uploads=(), request=None) -> AssistanceReq
     case.reference = f"{case.created_at:%Y}-{case.pk:05d}"
     case.save(update_fields=["reference"])
     _event(case, by, Event.Kind.CREATED, notify=False)
+    versions.changed(versions.REQUESTS)
     audit.record(by, "request.created", case, request=request, revision=case.revision)
     for upload, description in uploads:
         document_add(case=case, by=by, upload=upload, description=description, request=request)
@@ -92,6 +93,7 @@ def request_update(
     locked.revision += 1
     locked.save()
     _event(locked, by, Event.Kind.EDITED, notify=False, fields=changed)
+    versions.changed(versions.REQUESTS)
     audit.record(by, "request.updated", locked, request=request, revision=locked.revision, changed=changed)
     return locked
 
@@ -129,6 +131,7 @@ def request_transition(
         after=locked.state,
         message=message.pk if message else None,
     )
+    versions.changed(versions.REQUESTS)
     audit.record(by, f"request.{action}", locked, request=request, before=before, after=locked.state)
     return locked
 

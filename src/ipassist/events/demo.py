@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 
 from ipassist.catalogue.models import Programme
+from ipassist.core import versions
 from ipassist.core.models import (
     ActivityType,
     AudienceType,
@@ -342,4 +343,7 @@ def load_activities(today: date | None = None) -> int:
     """Load the demo activities; returns the number of rows created or changed (0 when nothing
     differs). Needs the demo organisations and users (``core.demo``) and the vocabularies."""
     data = json.loads((DEMO_DIR / "activities.json").read_text(encoding="utf-8"))
-    return _Loader(data, today or timezone.localdate()).load()
+    changed = _Loader(data, today or timezone.localdate()).load()
+    if changed:
+        versions.changed(versions.ACTIVITIES, versions.PARTICIPANTS)
+    return changed

@@ -48,6 +48,7 @@ from django.db import connection, models, transaction
 from django.db.models import Min, QuerySet
 from django.utils import translation
 
+from ipassist.core import versions
 from ipassist.core.models import (
     ActivityType,
     AudienceType,
@@ -786,6 +787,7 @@ class Generator:
             )
             for row in first_editions:
                 Series.objects.filter(pk=row["series"]).update(since=row["first"].year)
+            versions.changed(versions.ACTIVITIES, versions.PARTICIPANTS)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -851,6 +853,7 @@ def add_participants(
                 country_id=row["country_id"],
                 organisation_name=row["organisation_name"],
             )
+    versions.changed(versions.PARTICIPANTS)
     return _insert(Participant, PARTICIPANT_COLUMNS, rows)
 
 
@@ -874,6 +877,7 @@ def clear() -> dict[str, int]:
         ):
             counts.update(model.objects.filter(**{below: chunk}).delete()[1])
         counts.update(Activity.objects.filter(pk__in=chunk).delete()[1])
+    versions.changed(versions.ACTIVITIES, versions.PARTICIPANTS)
     counts["events.Series"] += Series.objects.filter(
         slug__startswith=SLUG_PREFIX, activities__isnull=True
     ).delete()[0]

@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ipassist.casework.uploads import DEFAULT_MAX_ENTRIES, UploadRejected, open_zip
-from ipassist.core import audit
+from ipassist.core import audit, versions
 from ipassist.core.access import Need
 from ipassist.core.models import Country, ProfessionalBackground
 from ipassist.events import access, services
@@ -1239,6 +1239,7 @@ def _apply(*, job: ParticipantImport, activity: Activity, by, approve: bool, req
         participant.revision += 1
         participant.clean_fields(exclude=_RELATIONS)
     Participant.objects.bulk_update(changed, [*FIELDS, "dedupe_key", "revision"], batch_size=500)
+    versions.changed(versions.PARTICIPANTS)
 
     approved = waitlisted = 0
     if approve:

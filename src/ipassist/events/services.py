@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ipassist.casework.access import requests_visible_to
 from ipassist.casework.uploads import inspect_document
-from ipassist.core import audit
+from ipassist.core import audit, versions
 from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import check_revision
 from ipassist.core.storage import files_removed_on_failure, stored_file
@@ -107,6 +107,7 @@ def activity_create(*, by, provider, data: dict, m2m: dict | None = None, reques
     )
     for name, objects in (m2m or {}).items():
         getattr(activity, name).set(objects)
+    versions.changed(versions.ACTIVITIES)
     audit.record(by, "activity.created", activity, request=request, revision=activity.revision)
     return activity
 
@@ -132,6 +133,7 @@ def activity_update(
     locked.revision += 1
     locked.full_clean(exclude=["provider", "created_by", "series", "programme", "request", "kind", "country"])
     locked.save()
+    versions.changed(versions.ACTIVITIES)
     audit.record(by, "activity.updated", locked, request=request, revision=locked.revision, changed=changed)
     return locked
 
@@ -164,6 +166,7 @@ def activity_move(*, activity: Activity, by, action: str, request=None) -> Activ
     locked.status = target
     locked.revision += 1
     locked.save(update_fields=["status", "revision", "updated_at"])
+    versions.changed(versions.ACTIVITIES)
     audit.record(
         by, f"activity.{action}", locked, request=request, revision=locked.revision, status=[previous, target]
     )
@@ -294,6 +297,7 @@ def _create_participant(*, activity: Activity, by, values: dict, **extra) -> Par
         raise RegistrationRefused(
             _("%(name)s is already registered for this activity.") % {"name": participant.full_name}
         ) from None
+    versions.changed(versions.PARTICIPANTS)
     return participant
 
 
@@ -361,6 +365,7 @@ def participant_update(
         raise RegistrationRefused(
             _("Another registration for this activity already has these details.")
         ) from None
+    versions.changed(versions.PARTICIPANTS)
     # Field names only: the audit log must not become a second copy of personal data.
     audit.record(
         by, "participant.updated", locked, request=request, revision=locked.revision, changed=changed
@@ -426,6 +431,7 @@ def participant_decide(*, participant: Participant, by, action: str, request=Non
     locked.decided_at = timezone.now()
     locked.decided_by = by
     locked.save(update_fields=["status", "decided_at", "decided_by"])
+    versions.changed(versions.PARTICIPANTS)
     audit.record(
         by,
         f"participant.{action}",
