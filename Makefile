@@ -28,7 +28,7 @@ run: setup
 	mkdir -p var
 	DEBUG=1 $(BIN)/ipassist migrate --noinput
 	DEBUG=1 $(BIN)/ipassist demo
-	DEBUG=1 $(BIN)/ipassist generate --activities 400 --participants 8000 --seed 1 --reference-date today --once
+	DEBUG=1 $(BIN)/ipassist generate --activities 400 --participants 8000 --requests 300 --seed 1 --reference-date today --once
 	@echo "ipassist is starting on http://127.0.0.1:8000 — stop it with Ctrl-C."
 	DEBUG=1 $(BIN)/ipassist serve --bind 127.0.0.1:8000
 

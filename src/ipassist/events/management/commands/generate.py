@@ -1,10 +1,12 @@
-"""``ipassist generate``: generated activities and participants (see ipassist.events.generate)."""
+"""``ipassist generate``: generated activities and participants (see ipassist.events.generate) and
+requests for assistance (ipassist.casework.generate)."""
 
 from datetime import date
 
 from django.core.management import BaseCommand, CommandError
 from django.utils import timezone
 
+from ipassist.casework import generate as generate_requests
 from ipassist.core import audit
 from ipassist.core.models import Region
 from ipassist.events import generate
@@ -31,6 +33,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--participants", type=int, default=0, help="participants in all, spread over the activities"
         )
+        parser.add_argument(
+            "--requests", type=int, default=0, help="requests for assistance, with their timelines"
+        )
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument(
             "--reference-date",
@@ -48,24 +53,36 @@ class Command(BaseCommand):
             help="do nothing if generated rows exist already (for `make run`)",
         )
 
-    def handle(self, *args, activities, participants, seed, reference_date, clear, once, **options):
-        if activities < 0 or participants < 0:
-            raise CommandError("--activities and --participants cannot be negative.")
+    def handle(self, *args, activities, participants, requests, seed, reference_date, clear, once, **options):
+        if activities < 0 or participants < 0 or requests < 0:
+            raise CommandError("--activities, --participants and --requests cannot be negative.")
         if participants and not activities:
             raise CommandError("Participants need activities: give --activities too.")
-        if not activities and not clear:
-            raise CommandError("Nothing to do: give --activities (and --participants), or --clear.")
+        if not activities and not requests and not clear:
+            raise CommandError(
+                "Nothing to do: give --activities (and --participants), --requests, or --clear."
+            )
         reference = _reference(reference_date)
-        if once and generate.has_generated():
-            self.stdout.write("Generated activities are there already; nothing generated (--once).")
+        if once and (generate.has_generated() or generate_requests.has_generated()):
+            self.stdout.write("Generated rows are there already; nothing generated (--once).")
             return
         if clear:
-            removed = generate.clear()
+            removed = {**generate.clear(), "requests": generate_requests.clear()}
             audit.record(None, "events.generated_cleared", **removed)
             self.stdout.write(
                 f"Removed {removed['activities']:,} generated activities, {removed['participants']:,} "
-                f"participants, {removed['series']:,} series and {removed['organisations']:,} organisations."
+                f"participants, {removed['series']:,} series, {removed['organisations']:,} organisations "
+                f"and {removed['requests']:,} requests."
             )
+        if requests:
+            try:
+                made = generate_requests.generate_requests(count=requests, seed=seed, reference=reference)
+            except LookupError as exc:
+                raise CommandError(str(exc)) from None
+            audit.record(
+                None, "casework.generated", requests=made, seed=seed, reference_date=reference.isoformat()
+            )
+            self.stdout.write(f"Generated {made:,} requests for assistance with their timelines.")
         if not activities:
             return
         verbose = options["verbosity"] > 1 or activities >= 10 * generate.CHUNK
