@@ -15,13 +15,13 @@ class ReportFilterForm(FilterForm):
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Start date"),
+        help_text=_("Activities starting on or after this day; requests submitted on or after it."),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Start date"),
+        help_text=_("Activities starting on or before this day; requests submitted on or before it."),
     )
     provider = forms.ModelChoiceField(
         label=_("Provider"), queryset=None, required=False, to_field_name="slug", empty_label=_("All")

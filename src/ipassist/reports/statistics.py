@@ -17,28 +17,29 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.cache import cache
 from django.db.models import (
     Avg,
+    CharField,
     Count,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     OuterRef,
     Q,
     QuerySet,
 )
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ipassist.casework.models import AssistanceRequest
 from ipassist.catalogue.models import Programme
 from ipassist.core import versions
-from ipassist.core.i18n import pick
+from ipassist.core.i18n import active_language, pick
 from ipassist.core.models import (
     ActivityType,
     AudienceType,
@@ -261,11 +262,11 @@ def _activities_by_year(scope, filters):
     rows = (
         activities(scope, filters)
         .order_by()
-        .annotate(year=ExtractYear("start_date"))
+        .annotate(year=Year("start_date"))
         .values_list("year")
         .annotate(n=Count("pk"))
     )
-    return sorted(rows)
+    return sorted((int(year), n) for year, n in rows)
 
 
 def _participants_by(key: str, order: Callable[[], list] | None = None):
@@ -288,8 +289,39 @@ def _requests_by(key: str, order: list):
     return counts
 
 
-def _days(start: str, end: str) -> ExpressionWrapper:
-    return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
+class DaysBetween(Func):
+    """Days (with fraction) from one timestamp column to another, in SQL on both backends (Django's
+    generic timestamp difference runs a Python function per row on SQLite)."""
+
+    output_field = FloatField()
+
+    def __init__(self, start: str, end: str):
+        super().__init__(F(start), F(end))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self._sql(compiler, connection, "(julianday({end}) - julianday({start}))")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self._sql(compiler, connection, "(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)")
+
+    def _sql(self, compiler, connection, template: str):
+        start_expression, end_expression = self.get_source_expressions()
+        start, start_params = compiler.compile(start_expression)
+        end, end_params = compiler.compile(end_expression)
+        return template.format(start=start, end=end), (*start_params, *end_params)
+
+
+class Year(Func):
+    """The year of a date or timestamp column as text: the first four characters of its ISO form,
+    which both backends compute natively (ExtractYear runs a Python function per row on SQLite)."""
+
+    output_field = CharField()
+
+    def __init__(self, column: str):
+        super().__init__(Substr(Cast(column, output_field=CharField()), 1, 4))
+
+    def as_sql(self, compiler, connection, **extra):
+        return compiler.compile(self.get_source_expressions()[0])
 
 
 def _requests_processing(scope, filters):
@@ -298,24 +330,20 @@ def _requests_processing(scope, filters):
     rows = (
         requests(scope, filters)
         .order_by()
-        .annotate(year=ExtractYear("submitted_at"))
+        .annotate(year=Year("submitted_at"))
         .values_list("year")
         .annotate(
             n=Count("pk"),
-            to_accept=Avg(_days("submitted_at", "accepted_at")),
-            to_deliver=Avg(_days("accepted_at", "delivered_at")),
-            overall=Avg(_days("submitted_at", "delivered_at")),
+            to_accept=Avg(DaysBetween("submitted_at", "accepted_at")),
+            to_deliver=Avg(DaysBetween("accepted_at", "delivered_at")),
+            overall=Avg(DaysBetween("submitted_at", "delivered_at")),
         )
     )
-    return [(year, n, *(_in_days(d) for d in means)) for year, n, *means in sorted(rows)]
+    return [(int(year), n, *(_in_days(d) for d in means)) for year, n, *means in sorted(rows)]
 
 
 def _in_days(value) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        return round(value.total_seconds() / 86400, 1)
-    return round(float(value) / 86_400_000_000, 1)  # microseconds, on backends without intervals
+    return None if value is None else round(float(value), 1)
 
 
 def _years(keys: list) -> dict:
@@ -465,8 +493,13 @@ GROUPS = {
 }
 
 
-def available(scope: Scope) -> list[Aggregate]:
-    return [a for a in AGGREGATES.values() if a.public or not scope.public]
+def available(scope: Scope, filters: Filters | None = None) -> list[Aggregate]:
+    """The aggregates a reader sees: no requests in the public scope, and the provider's own
+    regions only where there is a provider to take them from (the reader's, or the one chosen)."""
+    chosen = [a for a in AGGREGATES.values() if a.public or not scope.public]
+    if filters is not None and not _grouping_owners(scope, filters):
+        chosen = [a for a in chosen if a.name != "activities-by-grouping"]
+    return chosen
 
 
 # --- computing, caching, suppressing -------------------------------------------------------------
@@ -501,6 +534,18 @@ def suppress(rows: list[tuple]) -> list[tuple]:
     return [(row[0], None, *row[2:]) if i in hidden else row for i, row in enumerate(rows)]
 
 
+def _labels(aggregate: Aggregate, keys: list) -> dict:
+    """The labels of ``keys`` in the active language, cached (names and vocabularies change rarely;
+    an edited label shows within CACHE_SECONDS)."""
+    raw = f"{aggregate.name}|{active_language()}|{'|'.join(map(str, keys))}"
+    key = "reports-labels:" + hashlib.sha256(raw.encode()).hexdigest()
+    labels = cache.get(key)
+    if labels is None:
+        labels = {k: str(v) for k, v in aggregate.labels(keys).items()}
+        cache.set(key, labels, CACHE_SECONDS)
+    return labels
+
+
 @dataclass(frozen=True)
 class Table:
     aggregate: Aggregate
@@ -515,7 +560,7 @@ def table(scope: Scope, aggregate: Aggregate, filters: Filters, data_versions: d
         rows = suppress(rows)
         if 0 < grand < SMALL_CELL:
             grand = None
-    labels = aggregate.labels([row[0] for row in rows])
+    labels = _labels(aggregate, [row[0] for row in rows])
     shown = [Row(key=r[0], label=labels.get(r[0], str(r[0])), count=r[1], values=tuple(r[2:])) for r in rows]
     # Topics overlap (an activity has several): their sum is not a number of activities.
     return Table(aggregate, shown, None if aggregate.name == "activities-by-topic" else grand)

@@ -78,7 +78,7 @@ def _page(request, scope: Scope, *, template_title, data_view: str):
     for group, label in statistics.GROUPS.items():
         figures = [
             _figure(statistics.table(scope, aggregate, filters, data_versions))
-            for aggregate in statistics.available(scope)
+            for aggregate in statistics.available(scope, filters)
             if aggregate.group == group
         ]
         if figures:
