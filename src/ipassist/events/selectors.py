@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ipassist.core.models import Country, Organisation, Region
@@ -56,11 +56,16 @@ def activity_list(*, user, filters: RegisterFilters, today: date | None = None) 
     if filters.country:
         qs = qs.filter(country=filters.country)
     if filters.provider:
-        qs = qs.filter(Q(provider=filters.provider) | Q(co_organisers=filters.provider))
+        co_organised = Activity.co_organisers.through.objects.filter(
+            activity_id=OuterRef("pk"), organisation_id=filters.provider.pk
+        )
+        qs = qs.filter(Q(provider=filters.provider) | Q(Exists(co_organised)))
     if filters.year:
         qs = qs.filter(start_date__year=filters.year)
     order = ["start_date", "id"] if filters.when == "upcoming" else ["-start_date", "-id"]
-    return qs.distinct().order_by(*order)
+    # No join above can repeat an activity (one topic, an EXISTS for co-organisers): no DISTINCT,
+    # which would make counting the register sort all of it.
+    return qs.order_by(*order)
 
 
 def page_rows(qs: QuerySet[Activity]) -> QuerySet[Activity]:
@@ -143,5 +148,7 @@ def presence(participant_ids: list[int]) -> set[tuple[int, date]]:
     )
 
 
-def participants_for_export(*, user, activity: Activity) -> QuerySet[Participant]:
-    return participant_rows(user=user, activity=activity)
+def participants_for_export(
+    *, user, activity: Activity, status: str = "", q: str = ""
+) -> QuerySet[Participant]:
+    return participant_rows(user=user, activity=activity, status=status, q=q)
