@@ -1,12 +1,13 @@
 from django.urls import path
 
 from ipassist.casework import views
+from ipassist.core.exports import export_urls
 
 app_name = "casework"
 
 urlpatterns = [
     path("", views.request_list, name="list"),
-    path("export.csv", views.request_export, name="export"),
+    *export_urls("export", views.request_export, name="export"),
     path("new/", views.request_create, name="create"),
     path("undertakings/<int:pk>/", views.undertaking, name="undertaking"),
     path("<int:pk>/", views.request_detail, name="detail"),

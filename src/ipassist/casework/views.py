@@ -6,16 +6,13 @@ Forms posted from the request page that fail validation re-render that page with
 
 from __future__ import annotations
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,7 +38,7 @@ from ipassist.casework.models import (
 from ipassist.casework.uploads import UploadRejected
 from ipassist.core.access import Need
 from ipassist.core.concurrency import StaleEdit, describe
-from ipassist.core.exports import Echo, csv_cell
+from ipassist.core.exports import table_response
 from ipassist.core.storage import download
 from ipassist.events.access import activities_visible_to
 
@@ -101,15 +98,14 @@ def request_list(request):
 
 @login_required
 @require_GET
-def request_export(request):
-    """The filtered list as CSV, streamed: the same visibility as the page; the export is audited."""
+def request_export(request, fmt="csv"):
+    """The filtered list as CSV or XLSX: the same visibility as the page; the export is audited."""
     _form, filters, _values = _filters(request)
     rows = selectors.requests_for_export(user=request.user, filters=filters)
     services.record_export(by=request.user, count=rows.count(), request=request)
     # One lookup table each, translated now, rather than a translation per cell.
     states = {value: str(label) for value, label in AssistanceRequest.State.choices}
     kinds = {value: str(label) for value, label in AssistanceRequest.Kind.choices}
-    language = translation.get_language()
     now = timezone.now()
     header = [
         _("Reference"),
@@ -124,36 +120,25 @@ def request_export(request):
         _("Lead officer"),
         _("Experts"),
     ]
-
-    def lines():
-        writer = csv.writer(Echo())
-        yield "\ufeff" + writer.writerow(header)  # Excel needs the BOM to read UTF-8
-        for case in rows.iterator(chunk_size=2000):
-            # Rows are written while the response streams, after the view returned: keep its
-            # language for country and organisation names.
-            with translation.override(language):
-                line = writer.writerow(
-                    csv_cell(value)
-                    for value in (
-                        case.reference,
-                        case.title,
-                        states[case.state],
-                        kinds[case.kind],
-                        case.country.name if case.country else "",
-                        case.requester.name,
-                        case.provider.display_name,
-                        case.submitted_at.date().isoformat() if case.submitted_at else "",
-                        (now - case.state_changed_at).days,
-                        case.lead_officer.full_name if case.lead_officer else "",
-                        "; ".join(a.expert.full_name for a in case.live_assignments),
-                    )
-                )
-            yield line
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="requests.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    lines = (
+        (
+            case.reference,
+            case.title,
+            states[case.state],
+            kinds[case.kind],
+            case.country.name if case.country else "",
+            case.requester.name,
+            case.provider.display_name,
+            timezone.localdate(case.submitted_at) if case.submitted_at else None,
+            max((now - case.state_changed_at).days, 0),
+            case.lead_officer.full_name if case.lead_officer else "",
+            "; ".join(a.expert.full_name for a in case.live_assignments),
+        )
+        for case in rows.iterator(chunk_size=2000)
+    )
+    return table_response(
+        fmt=fmt, filename="requests", header=header, rows=lines, title=_("Requests for assistance")
+    )
 
 
 # --- one request -----------------------------------------------------------------------------------

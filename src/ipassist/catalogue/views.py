@@ -6,28 +6,35 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ipassist.catalogue import access, selectors, services
 from ipassist.catalogue.forms import CatalogueFilterForm, ProgrammeEditor
-from ipassist.catalogue.models import LANGUAGE_CHOICES, InvalidTransition
+from ipassist.catalogue.models import LANGUAGE_CHOICES, InvalidTransition, Programme, ProgrammeVersion
 from ipassist.core.access import Need
 from ipassist.core.concurrency import StaleEdit
+from ipassist.core.exports import table_response
 from ipassist.core.i18n import active_language
 
 PAGE_SIZE = 20
 
 
+def _list_filters(request, *, can_create: bool):
+    """The page's filters; the status filter is for officers (who see drafts) only."""
+    providers = selectors.providers_with_programmes(user=request.user)
+    form = CatalogueFilterForm(request.GET, providers=providers, show_status=can_create)
+    values = form.valid_values()
+    return form, selectors.CatalogueFilters(**values), values
+
+
 @require_GET
 def catalogue_list(request):
     user = request.user
-    providers = selectors.providers_with_programmes(user=user)
     can_create = access.can_create_programme(user)
-    form = CatalogueFilterForm(request.GET, providers=providers, show_status=can_create)
-    values = form.valid_values()
-    filters = selectors.CatalogueFilters(**values)
+    form, filters, values = _list_filters(request, can_create=can_create)
     programmes = selectors.programme_list(user=user, filters=filters)
     page = Paginator(programmes, PAGE_SIZE).get_page(request.GET.get("page"))
     language = active_language()
@@ -47,6 +54,47 @@ def catalogue_list(request):
             "active_filters": bool(values),
             "can_create": can_create,
         },
+    )
+
+
+@require_GET
+def catalogue_export(request, fmt="csv"):
+    """The programmes the user sees, with the page's filters, as CSV or XLSX (streamed): each in
+    the interface language where it has that version, else in its original language, as listed."""
+    can_create = access.can_create_programme(request.user)
+    _form, filters, _values = _list_filters(request, can_create=can_create)
+    programmes = selectors.programme_list(user=request.user, filters=filters)
+    language = active_language()
+    languages = {code: str(name) for code, name in LANGUAGE_CHOICES}
+    statuses = {value: str(label) for value, label in Programme.Status.choices}
+    separator = pgettext("list separator", ", ")
+    header = [
+        capfirst(ProgrammeVersion._meta.get_field("title").verbose_name),
+        _("Language"),
+        _("Provider"),
+        _("Status"),
+        capfirst(ProgrammeVersion._meta.get_field("summary").verbose_name),
+        _("Target beneficiaries"),
+        _("Topics"),
+        _("Types of activities"),
+    ]
+
+    def lines():
+        for programme in programmes.iterator(chunk_size=500):
+            version = programme.version_for(language)
+            yield (
+                version.title if version else programme.slug,
+                languages.get(version.language, version.language) if version else "",
+                programme.provider.display_name,
+                statuses[programme.status],
+                version.summary if version else "",
+                separator.join(term.label for term in programme.audiences.all()),
+                separator.join(term.label for term in programme.topics.all()),
+                separator.join(term.label for term in programme.activity_types.all()),
+            )
+
+    return table_response(
+        fmt=fmt, filename="programmes", header=header, rows=lines(), title=_("Programme catalogue")
     )
 
 

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from ipassist.core.exports import export_urls
 from ipassist.events import views, views_evaluations, views_import
 
 app_name = "events"
 
 urlpatterns = [
     path("", views.activity_list, name="list"),
+    *export_urls("export", views.activity_export, name="export"),
     path("new/", views.activity_create, name="create"),
     path("series/<slug:slug>/", views.series_detail, name="series"),
     path("<int:pk>/", views.activity_detail, name="detail"),
@@ -23,7 +25,7 @@ urlpatterns = [
     path("<int:pk>/register/", views.register, name="register"),
     path("<int:pk>/nominate/<int:invitation>/", views.nominate, name="nominate"),
     path("<int:pk>/participants/", views.participant_list, name="participants"),
-    path("<int:pk>/participants.csv", views.participant_export, name="participants_export"),
+    *export_urls("<int:pk>/participants", views.participant_export, name="participants_export"),
     path("<int:pk>/participants/add/", views.participant_add, name="participant_add"),
     path("<int:pk>/participants/<int:participant>/", views.participant_detail, name="participant"),
     path(
@@ -37,6 +39,7 @@ urlpatterns = [
         name="decide",
     ),
     path("<int:pk>/attendance/", views.attendance_sheet, name="attendance"),
+    *export_urls("<int:pk>/attendance", views.attendance_export, name="attendance_export"),
     path("<int:pk>/certificates/", views.certificates_issue, name="certificates"),
     *views_import.urlpatterns,
     *views_evaluations.urlpatterns,

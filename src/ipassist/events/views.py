@@ -6,16 +6,17 @@ errors (status 400), so everything works without JavaScript and nothing typed is
 
 from __future__ import annotations
 
-import csv
 from datetime import date
+from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +26,7 @@ from ipassist.casework.uploads import UploadRejected
 from ipassist.catalogue.models import Programme
 from ipassist.core.access import Need, deny
 from ipassist.core.concurrency import StaleEdit, describe
-from ipassist.core.exports import Echo, csv_cell
+from ipassist.core.exports import table_response
 from ipassist.core.storage import download
 from ipassist.events import access, selectors, services
 from ipassist.events.certificates import render_certificate
@@ -45,6 +46,7 @@ from ipassist.events.services import RegistrationRefused
 REGISTER_PAGE_SIZE = 25
 PARTICIPANT_PAGE_SIZE = 100
 ATTENDANCE_PAGE_SIZE = 50
+ATTENDANCE_EXPORT_BATCH = 500
 
 
 def _expected_revision(request) -> int:
@@ -57,12 +59,16 @@ def _expected_revision(request) -> int:
 # --- the register ----------------------------------------------------------------------------------
 
 
+def _register_filters(request):
+    form = RegisterFilterForm(request.GET, providers=selectors.register_providers())
+    values = form.valid_values()
+    return form, selectors.RegisterFilters(**values), values
+
+
 @require_GET
 def activity_list(request):
     user = request.user
-    form = RegisterFilterForm(request.GET, providers=selectors.register_providers())
-    values = form.valid_values()
-    filters = selectors.RegisterFilters(**values)
+    form, filters, values = _register_filters(request)
     qs = selectors.activity_list(user=user, filters=filters)
     page = Paginator(selectors.page_rows(qs), REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -76,6 +82,49 @@ def activity_list(request):
             "active_filters": bool(values),
             "can_create": access.can_create(user),
         },
+    )
+
+
+@require_GET
+def activity_export(request, fmt="csv"):
+    """The register as the user sees it, with the page's filters, as CSV or XLSX (streamed)."""
+    _form, filters, _values = _register_filters(request)
+    rows = selectors.page_rows(selectors.activity_list(user=request.user, filters=filters))
+    levels = {value: str(label) for value, label in Activity.Level.choices}
+    statuses = {value: str(label) for value, label in Activity.Status.choices}
+    yes, no = _("Yes"), _("No")
+    separator = pgettext("list separator", ", ")
+    header = [
+        capfirst(_("title")),
+        _("Type"),
+        _("Level"),
+        capfirst(Activity._meta.get_field("start_date").verbose_name),
+        capfirst(Activity._meta.get_field("end_date").verbose_name),
+        _("Place"),
+        _("Status"),
+        _("Public"),
+        _("Organised by"),
+        _("Co-organisers"),
+        capfirst(Activity._meta.get_field("series").verbose_name),
+    ]
+    lines = (
+        (
+            activity.title,
+            activity.kind.label,
+            levels[activity.level],
+            activity.start_date,
+            activity.end_date,
+            activity.place,
+            statuses[activity.status],
+            yes if activity.is_public else no,
+            activity.provider.display_name,
+            separator.join(org.display_name for org in activity.co_organisers.all()),
+            activity.series.title if activity.series else "",
+        )
+        for activity in rows.iterator(chunk_size=1000)
+    )
+    return table_response(
+        fmt=fmt, filename="activities", header=header, rows=lines, title=_("Register of activities")
     )
 
 
@@ -427,15 +476,19 @@ def nominate(request, pk, invitation):
 # --- participants ----------------------------------------------------------------------------------
 
 
+def _participant_filters(request) -> tuple[str, str]:
+    """The status and the words of the participant list; an unknown status is ignored."""
+    status = request.GET.get("status", "")
+    return (status if status in Participant.Status.values else ""), request.GET.get("q", "")[:200]
+
+
 @login_required
 @require_GET
 def participant_list(request, pk):
     user = request.user
     activity = access.get_activity_for_user(user, pk)
     manages = access.can_manage(user, activity)
-    status = request.GET.get("status", "")
-    status = status if status in Participant.Status.values else ""
-    q = request.GET.get("q", "")[:200]
+    status, q = _participant_filters(request)
     rows = selectors.participant_rows(user=user, activity=activity, status=status, q=q)
     counts = selectors.status_counts(user=user, activity=activity)
     if not (manages or sum(counts.values()) or access.invitations_for(user, activity).exists()):
@@ -471,16 +524,16 @@ def participant_list(request, pk):
 
 @login_required
 @require_GET
-def participant_export(request, pk):
-    """The organisers' participant list as CSV (streamed; the read is audited)."""
+def participant_export(request, pk, fmt="csv"):
+    """The organisers' participant list, with the page's filters, as CSV or XLSX; the read is audited."""
     activity = access.get_activity_for_user(request.user, pk, need=Need.TRIAGE)
-    rows = selectors.participants_for_export(user=request.user, activity=activity)
+    status, q = _participant_filters(request)
+    rows = selectors.participants_for_export(user=request.user, activity=activity, status=status, q=q)
     services.record_participants_read(
         activity=activity, by=request.user, request=request, export=rows.count()
     )
     statuses = dict(Participant.Status.choices)
     genders = dict(Participant.Gender.choices)
-    language = translation.get_language()
     header = [
         _("Family name"),
         _("Given name"),
@@ -495,34 +548,26 @@ def participant_export(request, pk):
         _("Days present"),
         _("Certificate"),
     ]
-
-    def lines():
-        writer = csv.writer(Echo())
-        yield "\ufeff" + writer.writerow(header)
-        for p in rows.iterator(chunk_size=2000):
-            with translation.override(language):
-                yield writer.writerow(
-                    csv_cell(v)
-                    for v in (
-                        p.family_name,
-                        p.given_name,
-                        p.email,
-                        p.organisation_name,
-                        p.country.name,
-                        p.background.label,
-                        p.position,
-                        genders.get(p.gender, ""),
-                        statuses[p.status],
-                        p.invitation.organisation.name if p.invitation_id else "",
-                        p.days_present,
-                        p.certificate.number if hasattr(p, "certificate") else "",
-                    )
-                )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="participants-{activity.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
+    lines = (
+        (
+            p.family_name,
+            p.given_name,
+            p.email,
+            p.organisation_name,
+            p.country.name,
+            p.background.label,
+            p.position,
+            genders.get(p.gender, ""),
+            statuses[p.status],
+            p.invitation.organisation.name if p.invitation_id else "",
+            p.days_present,
+            p.certificate.number if hasattr(p, "certificate") else "",
+        )
+        for p in rows.iterator(chunk_size=2000)
+    )
+    return table_response(
+        fmt=fmt, filename=f"participants-{activity.pk}", header=header, rows=lines, title=_("Participants")
+    )
 
 
 @login_required
@@ -674,6 +719,50 @@ def attendance_sheet(request, pk):
     ]
     return render(
         request, "events/attendance.html", {"activity": activity, "days": days, "page": page, "rows": rows}
+    )
+
+
+@login_required
+@require_GET
+def attendance_export(request, pk, fmt="csv"):
+    """The attendance sheet, every page at once: one column per day, 1 present and 0 absent; the
+    read is audited like the participant list."""
+    activity = access.get_activity_for_user(request.user, pk, need=Need.TRIAGE)
+    rows = selectors.attendance_rows(activity=activity)
+    services.record_participants_read(
+        activity=activity, by=request.user, request=request, export=rows.count(), sheet="attendance"
+    )
+    days = activity.days
+    header = [
+        _("Family name"),
+        _("Given name"),
+        _("Organisation"),
+        _("Country"),
+        *(day.isoformat() for day in days),
+        _("Days present"),
+    ]
+
+    def lines():
+        participants = rows.iterator(chunk_size=ATTENDANCE_EXPORT_BATCH)
+        while batch := list(islice(participants, ATTENDANCE_EXPORT_BATCH)):
+            marked = selectors.presence([p.pk for p in batch])
+            for p in batch:
+                present = [int((p.pk, day) in marked) for day in days]
+                yield (
+                    p.family_name,
+                    p.given_name,
+                    p.organisation_name,
+                    p.country.name,
+                    *present,
+                    sum(present),
+                )
+
+    return table_response(
+        fmt=fmt,
+        filename=f"attendance-{activity.pk}",
+        header=header,
+        rows=lines(),
+        title=_("Attendance sheet"),
     )
 
 
