@@ -69,7 +69,9 @@ def dashboard_scope(user) -> Scope:
         key=f"user-{user.pk}",
         public=False,
         activities=organised_by(user).filter(status=Activity.Status.ANNOUNCED),
-        requests=requests_visible_to(user),
+        # Only the provider side: a person who is also a state's focal point does not count their
+        # state's own requests to other providers here.
+        requests=requests_visible_to(user).filter(provider_id__in=orgs),
         organisations=orgs,
     )
 

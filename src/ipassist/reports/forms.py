@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ipassist.catalogue.models import Programme
 from ipassist.core.forms import FilterForm
-from ipassist.core.models import Country, Region, RegionGrouping, Topic
-from ipassist.reports.access import Scope, providers_in
-from ipassist.reports.statistics import Filters
+from ipassist.core.models import Country, Organisation, Region, RegionGrouping, Topic
+from ipassist.reports.access import Scope
+from ipassist.reports.statistics import Filters, filter_choices
 
 
 class ReportFilterForm(FilterForm):
@@ -40,13 +40,14 @@ class ReportFilterForm(FilterForm):
         label=_("Topic"), queryset=None, required=False, to_field_name="code", empty_label=_("All")
     )
 
-    def __init__(self, *args, scope: Scope, **kwargs):
+    def __init__(self, *args, scope: Scope, data_versions: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        providers = providers_in(scope)
+        offered = filter_choices(scope, data_versions)
+        providers = Organisation.objects.filter(pk__in=offered["providers"])
         self.fields["provider"].queryset = providers.order_by("slug")
-        self.fields["programme"].queryset = Programme.objects.filter(
-            pk__in=scope.activities.order_by().values("programme_id")
-        ).order_by("slug")
+        self.fields["programme"].queryset = Programme.objects.filter(pk__in=offered["programmes"]).order_by(
+            "slug"
+        )
         self.fields["region"].queryset = Region.objects.exclude(level=Region.Level.WORLD).order_by(
             "level", "code"
         )

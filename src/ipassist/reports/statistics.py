@@ -51,7 +51,7 @@ from ipassist.core.models import (
     Topic,
 )
 from ipassist.events.models import Activity, Participant
-from ipassist.reports.access import SMALL_CELL, Scope
+from ipassist.reports.access import SMALL_CELL, Scope, providers_in
 
 #: Cached counts live at most this long even when nothing changed (a safety net, e.g. for edits
 #: made in the admin, which bypasses the services that raise the data versions).
@@ -519,6 +519,28 @@ def counts(scope: Scope, aggregate: Aggregate, filters: Filters, data_versions: 
     found = cache.get(key)
     if found is None:
         found = [tuple(row) for row in aggregate.counts(scope, filters)]
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def filter_choices(scope: Scope, data_versions: dict | None = None) -> dict[str, list[int]]:
+    """The ids of the providers and programmes the filters offer (those with activities in the
+    scope): two scans of the activities, cached like the aggregates."""
+    data_versions = versions.current() if data_versions is None else data_versions
+    raw = f"{scope.key}|choices|{versions.ACTIVITIES}{data_versions.get(versions.ACTIVITIES, 0)}"
+    key = "reports:" + hashlib.sha256(raw.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = {
+            "providers": sorted(providers_in(scope).values_list("pk", flat=True)),
+            "programmes": sorted(
+                {
+                    pk
+                    for pk in scope.activities.order_by().values_list("programme_id", flat=True).distinct()
+                    if pk
+                }
+            ),
+        }
         cache.set(key, found, CACHE_SECONDS)
     return found
 

@@ -71,9 +71,9 @@ def _count(value: int | None) -> str:
 
 
 def _page(request, scope: Scope, *, template_title, data_view: str):
-    form = ReportFilterForm(request.GET or None, scope=scope)
-    filters = form.filters() if request.GET else statistics.Filters()
     data_versions = versions.current()
+    form = ReportFilterForm(request.GET or None, scope=scope, data_versions=data_versions)
+    filters = form.filters() if request.GET else statistics.Filters()
     groups = []
     for group, label in statistics.GROUPS.items():
         figures = [
