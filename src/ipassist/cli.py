@@ -7,6 +7,9 @@ ipassist demo                                     load reference and demo data (
 ipassist migrate                                  apply database migrations
 ipassist generate --activities N --participants M --seed S [--clear]
                                                   reproducible generated activities and participants
+ipassist export_iati [-o FILE] [--validate] [--year Y] [--country CC]
+                                                  IATI 2.03 activity XML of the public register (open
+                                                  data); --validate checks it against the schema
 ipassist <any Django management command>         e.g. ipassist check --deploy
 """
 

@@ -92,6 +92,7 @@ def load_organisations_and_users() -> tuple[int, list[dict]]:
             "kind": row["kind"],
             "country_id": row.get("country"),
             "website": row.get("website", ""),
+            "iati_identifier": row.get("iati_identifier", ""),
             **_translated("name", row["name"]),
             **_translated("acronym", row.get("acronym")),
         }

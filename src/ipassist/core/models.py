@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -163,6 +164,22 @@ class Organisation(TranslatedNameMixin, models.Model):
         help_text=_("The government or body this institution belongs to."),
     )
     website = models.URLField(blank=True)
+    iati_identifier = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*-[A-Za-z0-9._-]+$",
+                _("Letters, digits, hyphens, dots or underscores: the agency prefix, a hyphen, the number."),
+            )
+        ],
+        help_text=_(
+            "The organisation's identifier in the IATI org-id format: the registration agency's prefix, "
+            "a hyphen and the organisation's number there (XM-DAC-…, XI-IATI-…, GB-COH-…). Used in the "
+            "open-data export; leave empty if it has none."
+        ),
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -403,3 +420,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The audit log is append-only.")
+
+
+# --- data versions ---------------------------------------------------------------------------
+
+
+class DataVersion(models.Model):
+    """A counter per kind of data ("activities", "participants", "requests"), raised in the same
+    transaction as every change of that data (``ipassist.core.versions``). Cached aggregates are
+    keyed by the counters they depend on, so a change makes them miss in every process at once."""
+
+    topic = models.CharField(max_length=32, primary_key=True)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.topic} v{self.version}"

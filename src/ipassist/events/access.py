@@ -242,6 +242,14 @@ def documents_visible_to(user, activity: Activity) -> QuerySet[ActivityDocument]
     return activity.documents.filter(audience__in=audiences)
 
 
+def public_documents() -> QuerySet[ActivityDocument]:
+    """The documents anyone may download: those for everyone, of the activities of the public
+    register (open data lists them; the download view applies the same rule one at a time)."""
+    return ActivityDocument.objects.filter(
+        audience=ActivityDocument.Audience.PUBLIC, activity__in=public_activities()
+    )
+
+
 def get_document_for_user(user, pk, document_pk) -> tuple[Activity, ActivityDocument]:
     activity = get_activity_for_user(user, pk)
     document = documents_visible_to(user, activity).filter(pk=as_id(document_pk)).first()

@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -60,7 +61,8 @@ class Command(BaseCommand):
             count = self._write(self._stdout_binary(), filters)
             self.stderr.write(f"{_activities(count)} written.")
             return
-        self._export_through_temporary_file(target, filters, validate)
+        with _terminated_like_interrupted():
+            self._export_through_temporary_file(target, filters, validate)
 
     def _export_through_temporary_file(self, target: Path | None, filters, validate: bool) -> None:
         directory = target.parent if target is not None else None
@@ -120,6 +122,25 @@ class Command(BaseCommand):
             lines.append("IATI requires at least one activity, and no public activity matches.")
         lines.append("Nothing was written.")
         return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _terminated_like_interrupted():
+    """SIGTERM (a service stop, a timeout) ends the export through its ``finally`` blocks, as
+    Ctrl-C does, so that the temporary file is removed."""
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _activities(count: int) -> str:
