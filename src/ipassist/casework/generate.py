@@ -86,9 +86,9 @@ def has_generated() -> bool:
 
 @transaction.atomic
 def clear() -> int:
-    removed, _by_model = AssistanceRequest.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
+    _total, by_model = AssistanceRequest.objects.filter(reference__startswith=REFERENCE_PREFIX).delete()
     versions.changed(versions.REQUESTS)
-    return removed
+    return by_model.get(AssistanceRequest._meta.label, 0)  # not their timeline events
 
 
 @transaction.atomic
