@@ -11,6 +11,9 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECURE_COOKIES", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Generous API rate limits: tests/api lowers them where the limit itself is tested.
+os.environ.setdefault("API_RATE_ANON", "100000/min")
+os.environ.setdefault("API_RATE_TOKEN", "100000/min")
 
 from ipassist.settings import *  # noqa: F403
 from ipassist.settings import PASSWORD_HASHERS as PRODUCT_PASSWORD_HASHERS  # noqa: F401

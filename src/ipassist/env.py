@@ -74,6 +74,21 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
     return value
 
 
+_RATE_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as ``60/min`` or ``1000/day`` (units: s, sec, m, min, h, hour, d, day)."""
+    value = env_str(name, default)
+    count, _sep, unit = value.partition("/")
+    if not (count.isdigit() and int(count) > 0 and unit in _RATE_UNITS):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of requests per unit, such as 60/min or 1000/day "
+            f"(units: {', '.join(_RATE_UNITS)}); got {value!r}."
+        )
+    return value
+
+
 def database_from_env(name: str, default: str) -> dict:
     """Parse ``DATABASE_URL``; SQLite gets WAL, a busy timeout and IMMEDIATE transactions.
 

@@ -4,13 +4,14 @@ Every variable is documented in README.md ("Configuration"). A bad value stops s
 ``ImproperlyConfigured`` error that names the variable.
 """
 
+import re
 from pathlib import Path
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ipassist.env import database_from_env, env_bool, env_int, env_list, env_str
+from ipassist.env import database_from_env, env_bool, env_int, env_list, env_rate, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs page's script and stylesheet from static files, not from a CDN
     "ipassist.core",
     "ipassist.catalogue",
     "ipassist.casework",
@@ -175,6 +177,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- JSON API ----------------------------------------------------------------------------------
+# Requests allowed per client address without a token or session, and per token (or signed-in
+# user) otherwise; beyond them the API answers 429 with Retry-After. Counted in the cache.
+API_RATE_ANON = env_rate("API_RATE_ANON", "60/min")
+API_RATE_TOKEN = env_rate("API_RATE_TOKEN", "600/min")
+
 # --- e-mail ----------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = env_str(
@@ -192,6 +200,22 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ipassist <no-reply@localhost
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails are built from this, never from the request's Host header.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- open data -------------------------------------------------------------------------------
+# Absolute links in published data (IATI activity XML): the public address of the site.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", SITE_URL).rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("http://", "https://")) or "?" in PUBLIC_BASE_URL:
+    raise ImproperlyConfigured(
+        f"PUBLIC_BASE_URL must be an http:// or https:// address without a query; got {PUBLIC_BASE_URL!r}."
+    )
+# Organisations without an IATI identifier of their own are published as <prefix>-<slug>; set it
+# to the publisher's registered IATI identifier. The default says plainly that it is not registered.
+IATI_ORGANISATION_PREFIX = env_str("IATI_ORGANISATION_PREFIX", "ZZ-IPASSIST")
+if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{1,60}", IATI_ORGANISATION_PREFIX):
+    raise ImproperlyConfigured(
+        "IATI_ORGANISATION_PREFIX must be letters, digits, '-', '.' or '_' (2 to 61 characters), "
+        f"such as the publisher's registered IATI identifier; got {IATI_ORGANISATION_PREFIX!r}."
+    )
 
 # --- languages -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

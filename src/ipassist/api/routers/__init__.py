@@ -1,0 +1,1 @@
+"""One router per app; ``ipassist.api.api`` mounts them."""
