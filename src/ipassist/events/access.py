@@ -37,7 +37,8 @@ def _focal_organisations(user) -> frozenset[int]:
     return organisations_where(user, Membership.Role.FOCAL_POINT)
 
 
-def _organised_by(organisation_ids) -> Q:
+def organised_by_any(organisation_ids) -> Q:
+    """Activities led or co-organised by one of ``organisation_ids`` (an EXISTS, so no duplicates)."""
     co_organised = Activity.co_organisers.through.objects.filter(
         activity_id=OuterRef("pk"), organisation_id__in=organisation_ids
     )
@@ -52,7 +53,7 @@ def activities_visible_to(user) -> QuerySet[Activity]:
     if getattr(user, "is_authenticated", False):
         officer_orgs = officer_organisations(user)
         if officer_orgs:
-            visible |= _organised_by(officer_orgs)
+            visible |= organised_by_any(officer_orgs)
         involved = Q(Exists(Participant.objects.filter(activity_id=OuterRef("pk"), user=user)))
         involved |= Q(Exists(Speaker.objects.filter(activity_id=OuterRef("pk"), user=user)))
         focal_orgs = _focal_organisations(user)
@@ -74,7 +75,7 @@ def organised_by(user) -> QuerySet[Activity]:
     officer_orgs = officer_organisations(user)
     if not officer_orgs:
         return Activity.objects.none()
-    return Activity.objects.filter(_organised_by(officer_orgs))
+    return Activity.objects.filter(organised_by_any(officer_orgs))
 
 
 def can_manage(user, activity: Activity) -> bool:

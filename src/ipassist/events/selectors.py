@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ipassist.core.models import Country, Organisation, Region
@@ -56,10 +56,7 @@ def activity_list(*, user, filters: RegisterFilters, today: date | None = None) 
     if filters.country:
         qs = qs.filter(country=filters.country)
     if filters.provider:
-        co_organised = Activity.co_organisers.through.objects.filter(
-            activity_id=OuterRef("pk"), organisation_id=filters.provider.pk
-        )
-        qs = qs.filter(Q(provider=filters.provider) | Q(Exists(co_organised)))
+        qs = qs.filter(access.organised_by_any([filters.provider.pk]))
     if filters.year:
         qs = qs.filter(start_date__year=filters.year)
     order = ["start_date", "id"] if filters.when == "upcoming" else ["-start_date", "-id"]

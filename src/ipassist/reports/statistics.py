@@ -50,6 +50,7 @@ from ipassist.core.models import (
     RegionGrouping,
     Topic,
 )
+from ipassist.events.access import organised_by_any
 from ipassist.events.models import Activity, Participant
 from ipassist.reports.access import SMALL_CELL, Scope, providers_in
 
@@ -109,10 +110,7 @@ def _activity_conditions(filters: Filters, *, with_place: bool) -> Q:
     if filters.date_to:
         q &= Q(start_date__lte=filters.date_to)
     if filters.provider is not None:
-        co_organised = Activity.co_organisers.through.objects.filter(
-            activity_id=OuterRef("pk"), organisation_id=filters.provider.pk
-        )
-        q &= Q(provider_id=filters.provider.pk) | Q(Exists(co_organised))
+        q &= organised_by_any([filters.provider.pk])
     if filters.programme is not None:
         q &= Q(programme_id=filters.programme.pk)
     if filters.topic is not None:
