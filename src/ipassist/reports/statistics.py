@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
@@ -170,7 +170,11 @@ class Aggregate:
     columns: tuple = ()  # headers of the further values
     charted: int | None = None  # which further value the chart draws; None: the count
     public: bool = True
-    depends: tuple[str, ...] = field(default=())
+
+    @property
+    def depends(self) -> tuple[str, ...]:
+        """The data versions its counts depend on (participants are counted over activities)."""
+        return DEPENDS[self.group]
 
 
 def _grouped(qs: QuerySet, key: str, *, distinct: bool = False) -> list[tuple]:
@@ -348,7 +352,11 @@ def _years(keys: list) -> dict:
     return {k: str(k) for k in keys}
 
 
-A, P, R = versions.ACTIVITIES, versions.PARTICIPANTS, versions.REQUESTS
+DEPENDS = {
+    "activities": (versions.ACTIVITIES,),
+    "participants": (versions.ACTIVITIES, versions.PARTICIPANTS),
+    "requests": (versions.REQUESTS,),
+}
 
 AGGREGATES: dict[str, Aggregate] = {
     a.name: a
@@ -360,7 +368,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of activities by UN M49 region of the venue."),
             _activities_by_region,
             _with_blank(_names(Region), NO_COUNTRY),
-            depends=(A,),
         ),
         Aggregate(
             "activities-by-grouping",
@@ -369,7 +376,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of activities by the regional groupings the provider defines for itself."),
             _activities_by_grouping,
             _names(RegionGrouping),
-            depends=(A,),
         ),
         Aggregate(
             "activities-by-type",
@@ -378,7 +384,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of activities by type of activity."),
             _activities_by_type,
             _vocabulary(ActivityType),
-            depends=(A,),
         ),
         Aggregate(
             "activities-by-level",
@@ -387,7 +392,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of activities: national, sub-regional, regional, interregional, international."),
             _activities_by_level,
             _choices(Activity.Level.choices, ""),
-            depends=(A,),
         ),
         Aggregate(
             "activities-by-topic",
@@ -396,7 +400,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of activities on each topic; an activity on two topics counts for both."),
             _activities_by_topic,
             _vocabulary(Topic),
-            depends=(A,),
         ),
         Aggregate(
             "activities-by-year",
@@ -406,7 +409,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _activities_by_year,
             _years,
             chart="column",
-            depends=(A,),
         ),
         Aggregate(
             "participants-by-background",
@@ -415,7 +417,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of participants (approved registrations) by professional background."),
             _participants_by("background_id", lambda: _vocabulary_order(ProfessionalBackground)),
             _with_blank(_vocabulary(ProfessionalBackground), pgettext_lazy("background", "Not stated")),
-            depends=(A, P),
         ),
         Aggregate(
             "participants-by-audience",
@@ -424,7 +425,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of participants by the audience their professional background belongs to."),
             _participants_by("background__audience_id", lambda: _vocabulary_order(AudienceType)),
             _with_blank(_vocabulary(AudienceType), pgettext_lazy("audience", "Not stated")),
-            depends=(A, P),
         ),
         Aggregate(
             "participants-by-country",
@@ -433,7 +433,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of participants by the country they come from."),
             _participants_by("country_id"),
             _with_blank(_names(Country), pgettext_lazy("country", "Not stated")),
-            depends=(A, P),
         ),
         Aggregate(
             "participants-by-gender",
@@ -442,7 +441,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _("Number of participants by gender, as they stated it (optional)."),
             _participants_by_gender,
             _choices(Participant.Gender.choices, pgettext_lazy("gender", "Not stated")),
-            depends=(A, P),
         ),
         Aggregate(
             "requests-by-kind",
@@ -452,7 +450,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _requests_by("kind", list(AssistanceRequest.Kind.values)),
             _choices(AssistanceRequest.Kind.choices, ""),
             public=False,
-            depends=(R,),
         ),
         Aggregate(
             "requests-by-state",
@@ -462,7 +459,6 @@ AGGREGATES: dict[str, Aggregate] = {
             _requests_by("state", list(AssistanceRequest.State.values)),
             _choices(AssistanceRequest.State.choices, ""),
             public=False,
-            depends=(R,),
         ),
         Aggregate(
             "requests-processing",
@@ -479,7 +475,6 @@ AGGREGATES: dict[str, Aggregate] = {
             columns=(_("Days to acceptance"), _("Days from acceptance to delivery"), _("Days to delivery")),
             charted=2,
             public=False,
-            depends=(R,),
         ),
     )
 }
@@ -503,44 +498,39 @@ def available(scope: Scope, filters: Filters | None = None) -> list[Aggregate]:
 # --- computing, caching, suppressing -------------------------------------------------------------
 
 
-def _cache_key(scope: Scope, aggregate: Aggregate, filters: Filters, data_versions: dict) -> str:
-    depends = ",".join(f"{t}{data_versions.get(t, 0)}" for t in aggregate.depends)
-    raw = f"{scope.key}|{aggregate.name}|{filters.key()}|{depends}"
-    return "reports:" + hashlib.sha256(raw.encode()).hexdigest()
+def _cached(parts: tuple, compute):
+    """``compute()``, cached for CACHE_SECONDS under a key made of ``parts``."""
+    raw = "|".join(map(str, parts))
+    return cache.get_or_set("reports:" + hashlib.sha256(raw.encode()).hexdigest(), compute, CACHE_SECONDS)
+
+
+def _versions_of(topics: tuple[str, ...], data_versions: dict) -> str:
+    return ",".join(f"{t}{data_versions.get(t, 0)}" for t in topics)
 
 
 def counts(scope: Scope, aggregate: Aggregate, filters: Filters, data_versions: dict | None = None) -> list:
     """The (cached) counts: ``[(key, count, *values)]``. Pass ``data_versions`` when computing
     several aggregates for one page, to read the versions once."""
     data_versions = versions.current() if data_versions is None else data_versions
-    key = _cache_key(scope, aggregate, filters, data_versions)
-    found = cache.get(key)
-    if found is None:
-        found = [tuple(row) for row in aggregate.counts(scope, filters)]
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    return _cached(
+        (scope.key, aggregate.name, filters.key(), _versions_of(aggregate.depends, data_versions)),
+        lambda: [tuple(row) for row in aggregate.counts(scope, filters)],
+    )
 
 
 def filter_choices(scope: Scope, data_versions: dict | None = None) -> dict[str, list[int]]:
     """The ids of the providers and programmes the filters offer (those with activities in the
     scope): two scans of the activities, cached like the aggregates."""
     data_versions = versions.current() if data_versions is None else data_versions
-    raw = f"{scope.key}|choices|{versions.ACTIVITIES}{data_versions.get(versions.ACTIVITIES, 0)}"
-    key = "reports:" + hashlib.sha256(raw.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = {
+
+    def compute() -> dict[str, list[int]]:
+        programmes = scope.activities.order_by().values_list("programme_id", flat=True).distinct()
+        return {
             "providers": sorted(providers_in(scope).values_list("pk", flat=True)),
-            "programmes": sorted(
-                {
-                    pk
-                    for pk in scope.activities.order_by().values_list("programme_id", flat=True).distinct()
-                    if pk
-                }
-            ),
+            "programmes": sorted({pk for pk in programmes if pk}),
         }
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+
+    return _cached((scope.key, "choices", _versions_of((versions.ACTIVITIES,), data_versions)), compute)
 
 
 def suppress(rows: list[tuple]) -> list[tuple]:
@@ -557,13 +547,10 @@ def suppress(rows: list[tuple]) -> list[tuple]:
 def _labels(aggregate: Aggregate, keys: list) -> dict:
     """The labels of ``keys`` in the active language, cached (names and vocabularies change rarely;
     an edited label shows within CACHE_SECONDS)."""
-    raw = f"{aggregate.name}|{active_language()}|{'|'.join(map(str, keys))}"
-    key = "reports-labels:" + hashlib.sha256(raw.encode()).hexdigest()
-    labels = cache.get(key)
-    if labels is None:
-        labels = {k: str(v) for k, v in aggregate.labels(keys).items()}
-        cache.set(key, labels, CACHE_SECONDS)
-    return labels
+    return _cached(
+        ("labels", aggregate.name, active_language(), *keys),
+        lambda: {k: str(v) for k, v in aggregate.labels(keys).items()},
+    )
 
 
 @dataclass(frozen=True)
