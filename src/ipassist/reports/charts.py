@@ -197,6 +197,12 @@ def _svg(
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308
 
 
+def _nothing_to_draw(values: list[float | None], known: list[float]) -> bool:
+    """No data, or every value known and zero. (Suppressed values next to zeros are still drawn:
+    "no data" would be wrong.)"""
+    return not values or (len(known) == len(values) and max(known) == 0)
+
+
 def _empty(
     *, kind: str, chart_id: str, title: str, description: str, empty_text: str, width: float, rtl: bool
 ) -> SafeString:
@@ -237,7 +243,7 @@ def bar_chart(
     """Horizontal bars, one row per category; the chart grows taller with the number of rows."""
     values = _values(data)
     known = [v for v in values if v is not None]
-    if not data or (len(known) == len(values) and max(known) == 0):
+    if _nothing_to_draw(values, known):
         return _empty(
             kind="chart-bars",
             chart_id=chart_id,
@@ -344,7 +350,7 @@ def column_chart(
     """Vertical columns for an ordered series (years); in RTL the series runs right to left."""
     values = _values(data)
     known = [v for v in values if v is not None]
-    if not data or (len(known) == len(values) and max(known) == 0):
+    if _nothing_to_draw(values, known):
         return _empty(
             kind="chart-columns",
             chart_id=chart_id,

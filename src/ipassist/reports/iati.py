@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from ipassist.core.models import Country, Organisation, Region
 from ipassist.events import access
-from ipassist.events.models import LANGUAGES, Activity, Invitation
+from ipassist.events.models import EVENT_TYPE_CODES, LANGUAGES, Activity, Invitation
 
 IATI_VERSION = "2.03"
 SCHEMA_DIR = Path(__file__).resolve().parent / "iati_schema"
@@ -168,16 +168,7 @@ AUDIENCE_SECTORS = {
     "research_institutions": ("43082",),
 }
 #: An expert mission is advice: its topics and audiences say which sector.
-TRAINING_TYPES = (
-    "workshop",
-    "seminar",
-    "training_course",
-    "meeting",
-    "colloquium",
-    "conference",
-    "study_visit",
-    "distance_learning",
-)
+TRAINING_TYPES = tuple(code for code in EVENT_TYPE_CODES if code != "expert_mission")
 TYPE_SECTORS = dict.fromkeys(TRAINING_TYPES, ("33181",))
 FALLBACK_SECTOR = "15130"
 
