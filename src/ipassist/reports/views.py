@@ -70,10 +70,15 @@ def _count(value: int | None) -> str:
     return f"<{SMALL_CELL}" if value is None else _number(value)
 
 
+def _read_filters(request, scope: Scope, data_versions: dict | None = None):
+    """The filter form of the query string and the filters that parsed (none without a query)."""
+    form = ReportFilterForm(request.GET or None, scope=scope, data_versions=data_versions)
+    return form, form.filters() if request.GET else statistics.Filters()
+
+
 def _page(request, scope: Scope, *, template_title, data_view: str):
     data_versions = versions.current()
-    form = ReportFilterForm(request.GET or None, scope=scope, data_versions=data_versions)
-    filters = form.filters() if request.GET else statistics.Filters()
+    form, filters = _read_filters(request, scope, data_versions)
     groups = []
     for group, label in statistics.GROUPS.items():
         figures = [
@@ -117,8 +122,7 @@ def _data(request, scope: Scope, name: str, fmt: str):
     aggregate = statistics.AGGREGATES.get(name)
     if aggregate is None or aggregate not in statistics.available(scope):
         raise Http404
-    form = ReportFilterForm(request.GET or None, scope=scope)
-    filters = form.filters() if request.GET else statistics.Filters()
+    form, filters = _read_filters(request, scope)
     if getattr(form, "ignored", []):
         labels = ", ".join(str(form.fields[n].label) for n in form.ignored)
         message = _("These filters have values that are not valid: %(names)s.") % {"names": labels}
